@@ -1,0 +1,1 @@
+"""Endpoint rules (VPC3xx): gateway and interface VPC endpoints."""

@@ -1,0 +1,590 @@
+"""Build the Network from a resolved template: one pass creates objects, a second wires them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from vpclint.intent import subnet_intent
+from vpclint.model import (
+    ElasticIp,
+    EndpointType,
+    GatewayAttachment,
+    Instance,
+    InternetGateway,
+    NatGateway,
+    Network,
+    NetworkInterface,
+    Resource,
+    Route,
+    RouteTable,
+    RouteTableAssociation,
+    RouteTarget,
+    SecurityGroup,
+    SecurityGroupRule,
+    Subnet,
+    TargetKind,
+    Vpc,
+    VpcEndpoint,
+    VpnGateway,
+    normalize_port,
+    normalize_protocol,
+)
+from vpclint.nodes import MapNode, Mark, mark_of
+from vpclint.resolver import Resolver
+from vpclint.values import NO_VALUE, ResourceRef, Unknown, alternatives
+
+R = TypeVar("R", bound=Resource)
+
+# Route properties that name the target, and the kind each one names.
+_ROUTE_TARGETS = {
+    "NatGatewayId": TargetKind.NAT_GATEWAY,
+    "TransitGatewayId": TargetKind.TRANSIT_GATEWAY,
+    "VpcPeeringConnectionId": TargetKind.PEERING,
+    "VpcEndpointId": TargetKind.VPC_ENDPOINT,
+    "NetworkInterfaceId": TargetKind.NETWORK_INTERFACE,
+    "InstanceId": TargetKind.INSTANCE,
+    "EgressOnlyInternetGatewayId": TargetKind.EGRESS_ONLY_INTERNET_GATEWAY,
+    "CarrierGatewayId": TargetKind.CARRIER_GATEWAY,
+    "LocalGatewayId": TargetKind.LOCAL_GATEWAY,
+    "CoreNetworkArn": TargetKind.CORE_NETWORK,
+}
+_GATEWAY_ID_PREFIXES = {"igw-": TargetKind.INTERNET_GATEWAY, "vgw-": TargetKind.VPN_GATEWAY}
+
+
+def build_network(resolver: Resolver) -> Network:
+    return _Builder(resolver).build()
+
+
+def as_bool(value: Any, default: bool | Unknown) -> bool | Unknown:
+    """A CloudFormation boolean ("true", True, "False", ...); `default` when absent."""
+    if value is None:
+        return default
+    if isinstance(value, (bool, Unknown)):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return Unknown(f"{value!r} is not a boolean")
+
+
+class _Builder:
+    def __init__(self, resolver: Resolver) -> None:
+        self.resolver = resolver
+        self.network = Network()
+        self._first: list[Callable[[], None]] = []
+        self._wiring: list[Callable[[], None]] = []
+        self._constructors: dict[str, Callable[[Resource], None]] = {
+            "AWS::EC2::VPC": self._vpc,
+            "AWS::EC2::VPCCidrBlock": self._vpc_cidr_block,
+            "AWS::EC2::Subnet": self._subnet,
+            "AWS::EC2::RouteTable": self._route_table,
+            "AWS::EC2::Route": self._route,
+            "AWS::EC2::SubnetRouteTableAssociation": self._association,
+            "AWS::EC2::InternetGateway": self._internet_gateway,
+            "AWS::EC2::VPNGateway": self._vpn_gateway,
+            "AWS::EC2::VPCGatewayAttachment": self._gateway_attachment,
+            "AWS::EC2::NatGateway": self._nat_gateway,
+            "AWS::EC2::EIP": self._elastic_ip,
+            "AWS::EC2::SecurityGroup": self._security_group,
+            "AWS::EC2::SecurityGroupIngress": self._standalone_rule,
+            "AWS::EC2::SecurityGroupEgress": self._standalone_rule,
+            "AWS::EC2::VPCEndpoint": self._endpoint,
+            "AWS::EC2::Instance": self._instance,
+            "AWS::EC2::NetworkInterface": self._network_interface,
+        }
+
+    def build(self) -> Network:
+        for logical_id, body in self.resolver.resources.items():
+            kind = body.get("Type") if isinstance(body, dict) else None
+            constructor = self._constructors.get(kind) if isinstance(kind, str) else None
+            if constructor is None:
+                continue
+            exists = self.resolver.resource_condition(logical_id)
+            if exists is False:
+                continue
+            resource = Resource(
+                logical_id=logical_id,
+                type=kind,  # type: ignore[arg-type]
+                mark=self.resolver.resources.key_marks.get(logical_id, mark_of(body))
+                if isinstance(self.resolver.resources, MapNode)
+                else mark_of(body),
+                properties=self.resolver.properties(logical_id),
+                certain=exists is True,
+                depends_on=_depends_on(body),
+            )
+            constructor(resource)
+        # Relations are wired once every object exists; subnets learn their VPC first, since
+        # a workload without groups takes the default group of its subnet's VPC.
+        for wire in self._first + self._wiring:
+            wire()
+        return self.network
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _make(self, cls: type[R], base: Resource, **fields: Any) -> R:
+        made = cls(
+            logical_id=base.logical_id,
+            type=base.type,
+            mark=base.mark,
+            properties=base.properties,
+            certain=base.certain,
+            depends_on=base.depends_on,
+            **fields,
+        )
+        self.network.resources[made.logical_id] = made
+        return made
+
+    def _lookup(self, value: Any, cls: type[R]) -> R | None:
+        """The template's resource of type `cls` that a value refers to, if any."""
+        if isinstance(value, ResourceRef) and value.attribute is None:
+            found = self.network.resources.get(value.logical_id)
+            return found if isinstance(found, cls) else None
+        return None
+
+    def _refer(self, value: Any, cls: type[R]) -> R | Unknown | str:
+        """Like _lookup, but keeps what is outside the template: an ID string or Unknown."""
+        found = self._lookup(value, cls)
+        if found is not None:
+            return found
+        if isinstance(value, (Unknown, str)):
+            return value
+        return Unknown(f"{value} is not a {cls.__name__} of this template")
+
+    def _refer_all(self, value: Any, cls: type[R]) -> list[R | Unknown | str] | Unknown:
+        if isinstance(value, Unknown):
+            return value
+        if not isinstance(value, list):
+            return Unknown(f"expected a list, found {value!r}")
+        return [self._refer(item, cls) for item in value]
+
+    def _security_groups(self, value: Any) -> list[SecurityGroup | Unknown | str] | Unknown:
+        """Group IDs; `!GetAtt VPC.DefaultSecurityGroup` names the VPC's default group."""
+        if isinstance(value, Unknown) or not isinstance(value, list):
+            return self._refer_all(value, SecurityGroup)
+        groups: list[SecurityGroup | Unknown | str] = []
+        for item in value:
+            default = self._default_group(item)
+            groups.append(default if default is not None else self._refer(item, SecurityGroup))
+        return groups
+
+    def _default_group(self, value: Any) -> SecurityGroup | None:
+        if isinstance(value, ResourceRef) and value.attribute == "DefaultSecurityGroup":
+            vpc = self._lookup(ResourceRef(value.logical_id), Vpc)
+            return vpc.default_security_group if vpc else None
+        return None
+
+    def _group_of(self, value: Any) -> SecurityGroup | None:
+        return self._default_group(value) or self._lookup(value, SecurityGroup)
+
+    # -- VPC and subnets ----------------------------------------------------------------------
+
+    def _vpc(self, base: Resource) -> None:
+        props = base.properties
+        vpc = self._make(
+            Vpc,
+            base,
+            cidr_blocks=[props.get("CidrBlock", Unknown("the VPC takes its block from IPAM"))],
+            dns_support=as_bool(props.get("EnableDnsSupport"), True),
+            dns_hostnames=as_bool(props.get("EnableDnsHostnames"), False),
+        )
+        # The main route table holds only the local route; the default group admits itself.
+        vpc.main_route_table = RouteTable(
+            f"{vpc.logical_id}.MainRouteTable",
+            "AWS::EC2::RouteTable",
+            vpc.mark,
+            certain=vpc.certain,
+            implicit=True,
+            vpc=vpc,
+            is_main=True,
+        )
+        default = SecurityGroup(
+            f"{vpc.logical_id}.DefaultSecurityGroup",
+            "AWS::EC2::SecurityGroup",
+            vpc.mark,
+            certain=vpc.certain,
+            implicit=True,
+            vpc=vpc,
+            is_default=True,
+        )
+        default.ingress.append(
+            SecurityGroupRule(default, "ingress", vpc.mark, default.logical_id, peer=default)
+        )
+        vpc.default_security_group = default
+        self.network.vpcs.append(vpc)
+
+    def _vpc_cidr_block(self, base: Resource) -> None:
+        def wire() -> None:
+            vpc = self._lookup(base.properties.get("VpcId"), Vpc)
+            if vpc is None:
+                return
+            block = base.properties.get("CidrBlock")
+            if "CidrBlock" not in base.properties:
+                return  # an IPv6 or IPAM association
+            vpc.cidr_blocks.append(
+                block if base.certain else Unknown(f"{base.logical_id} may not be created")
+            )
+
+        self._wiring.append(wire)
+
+    def _subnet(self, base: Resource) -> None:
+        props = base.properties
+        body = self.resolver.resources.get(base.logical_id, {})
+        metadata = self.resolver.resolve(body.get("Metadata")) if isinstance(body, dict) else None
+        subnet = self._make(
+            Subnet,
+            base,
+            cidr_block=props.get("CidrBlock"),
+            availability_zone=props.get("AvailabilityZone"),
+            map_public_ip_on_launch=as_bool(props.get("MapPublicIpOnLaunch"), False),
+            intent=subnet_intent(base.logical_id, metadata, props.get("Tags")),
+        )
+        self.network.subnets.append(subnet)
+
+        def wire() -> None:
+            subnet.vpc = self._lookup(props.get("VpcId"), Vpc)
+            if subnet.vpc:
+                subnet.vpc.subnets.append(subnet)
+
+        self._first.append(wire)
+
+    # -- routing ------------------------------------------------------------------------------
+
+    def _route_table(self, base: Resource) -> None:
+        table = self._make(RouteTable, base)
+        self.network.route_tables.append(table)
+
+        def wire() -> None:
+            table.vpc = self._lookup(base.properties.get("VpcId"), Vpc)
+            if table.vpc:
+                table.vpc.route_tables.append(table)
+
+        self._wiring.append(wire)
+
+    def _route(self, base: Resource) -> None:
+        props = base.properties
+        destination = next(
+            (
+                props[key]
+                for key in (
+                    "DestinationCidrBlock",
+                    "DestinationIpv6CidrBlock",
+                    "DestinationPrefixListId",
+                )
+                if key in props
+            ),
+            None,
+        )
+        route = self._make(Route, base, destination=destination)
+        self.network.routes.append(route)
+
+        def wire() -> None:
+            route.target = self._route_target(props)
+            route.route_table = self._lookup(props.get("RouteTableId"), RouteTable)
+            if route.route_table:
+                route.route_table.routes.append(route)
+
+        self._wiring.append(wire)
+
+    def _route_target(self, props: MapNode) -> RouteTarget:
+        named = [key for key in ("GatewayId", *_ROUTE_TARGETS) if key in props]
+        if len(named) != 1:
+            return RouteTarget(TargetKind.UNKNOWN)
+        key = named[0]
+        value = props[key]
+        if isinstance(value, Unknown):
+            return RouteTarget(TargetKind.UNKNOWN, value=value)
+        if key != "GatewayId":
+            target = value if isinstance(value, ResourceRef) else None
+            resource = self.network.resources.get(target.logical_id) if target else None
+            return RouteTarget(_ROUTE_TARGETS[key], resource, value)
+        if value == "local":
+            return RouteTarget(TargetKind.LOCAL, value=value)
+        gateway = self._lookup(value, InternetGateway) or self._lookup(value, VpnGateway)
+        if isinstance(gateway, InternetGateway):
+            return RouteTarget(TargetKind.INTERNET_GATEWAY, gateway, value)
+        if isinstance(gateway, VpnGateway):
+            return RouteTarget(TargetKind.VPN_GATEWAY, gateway, value)
+        if isinstance(value, str):
+            for prefix, kind in _GATEWAY_ID_PREFIXES.items():
+                if value.startswith(prefix):
+                    return RouteTarget(kind, value=value)
+        return RouteTarget(TargetKind.UNKNOWN, value=value)
+
+    def _association(self, base: Resource) -> None:
+        association = self._make(RouteTableAssociation, base)
+
+        def wire() -> None:
+            props = base.properties
+            association.subnet = self._lookup(props.get("SubnetId"), Subnet)
+            association.route_table = self._lookup(props.get("RouteTableId"), RouteTable)
+            if association.subnet:
+                association.subnet.associations.append(association)
+            if association.route_table:
+                association.route_table.associations.append(association)
+
+        self._wiring.append(wire)
+
+    # -- gateways -----------------------------------------------------------------------------
+
+    def _internet_gateway(self, base: Resource) -> None:
+        self.network.internet_gateways.append(self._make(InternetGateway, base))
+
+    def _vpn_gateway(self, base: Resource) -> None:
+        self.network.vpn_gateways.append(self._make(VpnGateway, base))
+
+    def _gateway_attachment(self, base: Resource) -> None:
+        attachment = self._make(GatewayAttachment, base)
+        self.network.gateway_attachments.append(attachment)
+
+        def wire() -> None:
+            props = base.properties
+            attachment.vpc = self._lookup(props.get("VpcId"), Vpc)
+            attachment.gateway = self._lookup(
+                props.get("InternetGatewayId"), InternetGateway
+            ) or self._lookup(props.get("VpnGatewayId"), VpnGateway)
+            if attachment.vpc:
+                attachment.vpc.gateway_attachments.append(attachment)
+            if attachment.gateway:
+                attachment.gateway.attachments.append(attachment)
+
+        self._wiring.append(wire)
+
+    def _nat_gateway(self, base: Resource) -> None:
+        props = base.properties
+        nat = self._make(
+            NatGateway,
+            base,
+            allocation_id=props.get("AllocationId"),
+            connectivity_type=props.get("ConnectivityType", "public"),
+        )
+        self.network.nat_gateways.append(nat)
+
+        def wire() -> None:
+            nat.subnet = self._lookup(props.get("SubnetId"), Subnet)
+            if nat.subnet:
+                nat.subnet.workloads.append(nat)
+
+        self._wiring.append(wire)
+
+    def _elastic_ip(self, base: Resource) -> None:
+        eip = self._make(ElasticIp, base, domain=base.properties.get("Domain"))
+        self.network.elastic_ips.append(eip)
+
+    # -- security groups ----------------------------------------------------------------------
+
+    def _security_group(self, base: Resource) -> None:
+        group = self._make(SecurityGroup, base)
+        self.network.security_groups.append(group)
+
+        def wire() -> None:
+            props = base.properties
+            group.vpc = self._lookup(props.get("VpcId"), Vpc)
+            for direction, key in (
+                ("ingress", "SecurityGroupIngress"),
+                ("egress", "SecurityGroupEgress"),
+            ):
+                if key in props:
+                    self._inline_rules(group, direction, props[key], props.value_marks.get(key))
+
+        self._wiring.append(wire)
+
+    def _inline_rules(
+        self, group: SecurityGroup, direction: str, value: Any, mark: Mark | None
+    ) -> None:
+        mark = mark or group.mark
+        if isinstance(value, Unknown) and not value.options:
+            group.unreadable.append(value)
+            return
+        undecided = isinstance(value, Unknown)
+        for option in alternatives(value):
+            if option is NO_VALUE:
+                continue
+            if not isinstance(option, list):
+                group.unreadable.append(Unknown(f"{direction} rules are not a list", mark))
+                continue
+            marks = getattr(option, "item_marks", [])
+            for index, item in enumerate(option):
+                item_mark = marks[index] if index < len(marks) else mark
+                if isinstance(item, Unknown) and not alternatives(item):
+                    group.unreadable.append(item)
+                for body in alternatives(item):
+                    if body is NO_VALUE:
+                        continue
+                    certain = group.certain and not undecided and not isinstance(item, Unknown)
+                    self._add_rule(group, direction, body, item_mark, group.logical_id, certain)
+
+    def _standalone_rule(self, base: Resource) -> None:
+        direction = "ingress" if base.type.endswith("Ingress") else "egress"
+
+        def wire() -> None:
+            group = self._group_of(base.properties.get("GroupId"))
+            if group is None:
+                return
+            self._add_rule(
+                group, direction, base.properties, base.mark, base.logical_id, base.certain
+            )
+
+        self._wiring.append(wire)
+
+    def _add_rule(
+        self,
+        group: SecurityGroup,
+        direction: str,
+        body: Any,
+        mark: Mark,
+        source_id: str,
+        certain: bool,
+    ) -> None:
+        if not isinstance(body, dict):
+            group.unreadable.append(Unknown(f"a {direction} rule that is not a mapping", mark))
+            return
+        prefix = "Source" if direction == "ingress" else "Destination"
+        peer_value = body.get(f"{prefix}SecurityGroupId", body.get(f"{prefix}SecurityGroupName"))
+        peer: SecurityGroup | Unknown | str | None = None
+        if peer_value is not None:
+            peer = self._group_of(peer_value) or (
+                peer_value if isinstance(peer_value, (str, Unknown)) else Unknown("unknown peer")
+            )
+        rule = SecurityGroupRule(
+            group=group,
+            direction=direction,
+            mark=mark,
+            source_id=source_id,
+            protocol=normalize_protocol(body.get("IpProtocol")),
+            from_port=normalize_port(body.get("FromPort")),
+            to_port=normalize_port(body.get("ToPort")),
+            cidr_ipv4=body.get("CidrIp"),
+            cidr_ipv6=body.get("CidrIpv6"),
+            prefix_list=body.get(f"{prefix}PrefixListId"),
+            peer=peer,
+            certain=certain,
+        )
+        (group.ingress if direction == "ingress" else group.explicit_egress).append(rule)
+
+    # -- endpoints and workloads --------------------------------------------------------------
+
+    def _endpoint(self, base: Resource) -> None:
+        props = base.properties
+        kind = props.get("VpcEndpointType", "Gateway")
+        endpoint_type: EndpointType | Unknown
+        try:
+            endpoint_type = kind if isinstance(kind, Unknown) else EndpointType(kind)
+        except ValueError:
+            endpoint_type = Unknown(f"{kind!r} is not an endpoint type")
+        endpoint = self._make(
+            VpcEndpoint,
+            base,
+            service_name=props.get("ServiceName"),
+            endpoint_type=endpoint_type,
+            private_dns=as_bool(props.get("PrivateDnsEnabled"), False),
+        )
+        self.network.endpoints.append(endpoint)
+
+        def wire() -> None:
+            endpoint.vpc = self._lookup(props.get("VpcId"), Vpc)
+            if "RouteTableIds" in props:
+                endpoint.route_tables = self._refer_all(props["RouteTableIds"], RouteTable)
+            if "SubnetIds" in props:
+                endpoint.subnets = self._refer_all(props["SubnetIds"], Subnet)
+                for subnet in _known(endpoint.subnets, Subnet):
+                    subnet.workloads.append(endpoint)
+            # An empty list, like none at all, leaves the endpoint in the VPC's default group.
+            if props.get("SecurityGroupIds", []) != []:
+                endpoint.security_groups = self._security_groups(props["SecurityGroupIds"])
+            self._join_groups(endpoint, endpoint.effective_security_groups)
+
+        self._wiring.append(wire)
+
+    def _network_interface(self, base: Resource) -> None:
+        props = base.properties
+        interface = self._make(NetworkInterface, base)
+        self.network.network_interfaces.append(interface)
+
+        def wire() -> None:
+            interface.subnet = self._lookup(props.get("SubnetId"), Subnet)
+            if interface.subnet:
+                interface.subnet.workloads.append(interface)
+            interface.security_groups = self._placed_groups(props.get("GroupSet"), interface.subnet)
+            self._join_groups(interface, interface.security_groups)
+
+        self._wiring.append(wire)
+
+    def _instance(self, base: Resource) -> None:
+        props = base.properties
+        instance = self._make(Instance, base)
+        self.network.instances.append(instance)
+
+        def wire() -> None:
+            interfaces = props.get("NetworkInterfaces")
+            if isinstance(interfaces, list) and interfaces:
+                for index, spec in enumerate(interfaces):
+                    instance.network_interfaces.append(
+                        self._inline_interface(instance, index, spec)
+                    )
+                primary = instance.network_interfaces[0]
+                instance.subnet = primary.subnet
+                instance.security_groups = primary.security_groups
+                instance.associate_public_ip = primary.associate_public_ip
+            else:
+                instance.subnet = self._lookup(props.get("SubnetId"), Subnet)
+                groups = props.get("SecurityGroupIds", props.get("SecurityGroups"))
+                instance.security_groups = self._placed_groups(groups, instance.subnet)
+            if instance.subnet:
+                instance.subnet.workloads.append(instance)
+            self._join_groups(instance, instance.security_groups)
+
+        self._wiring.append(wire)
+
+    def _inline_interface(self, instance: Instance, index: int, spec: Any) -> NetworkInterface:
+        if not isinstance(spec, dict):
+            return NetworkInterface(
+                f"{instance.logical_id}.NetworkInterfaces[{index}]",
+                "AWS::EC2::NetworkInterface",
+                instance.mark,
+                implicit=True,
+                security_groups=Unknown("network interface is not readable"),
+            )
+        existing = self._lookup(spec.get("NetworkInterfaceId"), NetworkInterface)
+        if existing is not None:
+            return existing
+        subnet = self._lookup(spec.get("SubnetId"), Subnet)
+        return NetworkInterface(
+            f"{instance.logical_id}.NetworkInterfaces[{index}]",
+            "AWS::EC2::NetworkInterface",
+            instance.mark,
+            certain=instance.certain,
+            implicit=True,
+            subnet=subnet,
+            security_groups=self._placed_groups(spec.get("GroupSet"), subnet),
+            associate_public_ip=as_bool(spec.get("AssociatePublicIpAddress"), False)
+            if "AssociatePublicIpAddress" in spec
+            else None,
+        )
+
+    def _placed_groups(
+        self, value: Any, subnet: Subnet | None
+    ) -> list[SecurityGroup | Unknown | str] | Unknown:
+        """The groups of a workload; none named means its VPC's default group."""
+        if value is None or value == []:
+            if subnet is not None and subnet.vpc is not None and subnet.vpc.default_security_group:
+                return [subnet.vpc.default_security_group]
+            return Unknown("the workload uses the default group of a VPC outside the template")
+        return self._security_groups(value)
+
+    def _join_groups(self, member: Resource, groups: Any) -> None:
+        for group in _known(groups, SecurityGroup):
+            group.members.append(member)
+
+
+def _known(items: Any, cls: type[R]) -> list[R]:
+    """The template objects of type `cls` in a list of references."""
+    return [item for item in items if isinstance(item, cls)] if isinstance(items, list) else []
+
+
+def _depends_on(body: dict) -> tuple[str, ...]:
+    depends = body.get("DependsOn")
+    if isinstance(depends, str):
+        return (depends,)
+    if isinstance(depends, list):
+        return tuple(item for item in depends if isinstance(item, str))
+    return ()

@@ -1,0 +1,107 @@
+"""Find the rules in vpclint.rules and run them over a network.
+
+A rule is a module that defines ID, NAME, SEVERITY, a docstring and `check(network)`; adding a
+file under rules/ is all it takes to add one.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
+
+from vpclint.findings import Finding, Problem, Severity
+from vpclint.model import Network
+
+_RULE_ID = re.compile(r"^VPC\d{3}$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    severity: Severity
+    doc: str
+    check: Callable[[Network], Iterable[Problem]]
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0] if self.doc.strip() else ""
+
+
+class RuleDefinitionError(Exception):
+    """A module under rules/ that does not define a rule properly."""
+
+
+@dataclass(frozen=True)
+class InternalError:
+    """A rule that raised: reported, never a traceback, and the other rules still run."""
+
+    rule: str
+    message: str
+
+
+@cache
+def load_rules() -> tuple[Rule, ...]:
+    import vpclint.rules as package
+
+    rules: dict[str, Rule] = {}
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        module = importlib.import_module(info.name)
+        if info.ispkg or not hasattr(module, "ID"):
+            continue
+        rule = _rule_of(module)
+        if rule.id in rules:
+            raise RuleDefinitionError(f"{info.name}: rule ID {rule.id} is defined twice")
+        rules[rule.id] = rule
+    return tuple(sorted(rules.values(), key=lambda rule: rule.id))
+
+
+def _rule_of(module: ModuleType) -> Rule:
+    name = module.__name__
+    rule_id, slug = getattr(module, "ID", None), getattr(module, "NAME", None)
+    if not isinstance(rule_id, str) or not _RULE_ID.match(rule_id):
+        raise RuleDefinitionError(f"{name}: ID must look like VPC101")
+    if not isinstance(slug, str) or not slug:
+        raise RuleDefinitionError(
+            f"{name}: NAME must be a slug such as private-subnet-routes-to-igw"
+        )
+    check = getattr(module, "check", None)
+    if not callable(check):
+        raise RuleDefinitionError(f"{name}: check(network) is missing")
+    if not module.__doc__:
+        raise RuleDefinitionError(f"{name}: the docstring is the rule's documentation")
+    return Rule(
+        rule_id, slug, Severity(getattr(module, "SEVERITY", "warning")), module.__doc__, check
+    )
+
+
+def run_rules(network: Network, rules: Iterable[Rule]) -> tuple[list[Finding], list[InternalError]]:
+    findings: list[Finding] = []
+    errors: list[InternalError] = []
+    for rule in rules:
+        try:
+            problems = list(rule.check(network))
+        except Exception as error:  # a bug in one rule must not hide the others' findings
+            errors.append(InternalError(rule.id, f"{type(error).__name__}: {error}"))
+            continue
+        findings.extend(_finding(rule, problem) for problem in problems)
+    findings.sort(key=lambda f: (f.line, f.column, f.rule, f.message))
+    return findings, errors
+
+
+def _finding(rule: Rule, problem: Problem) -> Finding:
+    mark = problem.mark or problem.subject.mark
+    return Finding(
+        rule=rule.id,
+        name=rule.name,
+        severity=rule.severity,
+        message=problem.message,
+        resource=problem.subject.logical_id,
+        line=mark.line,
+        column=mark.column,
+    )

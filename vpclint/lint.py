@@ -1,0 +1,88 @@
+"""Lint files: load → resolve → build → rules, one file at a time, never raising."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vpclint.engine import InternalError, Rule, load_rules, run_rules
+from vpclint.findings import Finding
+from vpclint.loader import LoadError, Template, load
+from vpclint.model import Network
+
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+# Folders a recursive walk never enters.
+_SKIPPED_FOLDERS = {"node_modules", "__pycache__", "cdk.out"}
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    region: str = "us-east-1"
+    parameters: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    error: LoadError | None = None
+    skipped: bool = False  # not a CloudFormation template
+    internal_errors: list[InternalError] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+
+def collect_files(paths: Iterable[str]) -> list[tuple[str, bool]]:
+    """(path, exists) for each file to lint: named files as given, folders walked for templates."""
+    found: list[tuple[str, bool]] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for root, folders, files in os.walk(path):
+                folders[:] = sorted(
+                    f for f in folders if not f.startswith(".") and f not in _SKIPPED_FOLDERS
+                )
+                found.extend(
+                    (str(Path(root) / name), True)
+                    for name in sorted(files)
+                    if name.lower().endswith(TEMPLATE_SUFFIXES)
+                )
+        else:
+            found.append((given, path.is_file()))
+    return found
+
+
+def lint_file(path: str, options: LintOptions, rules: Iterable[Rule] | None = None) -> FileResult:
+    result = FileResult(path)
+    try:
+        template = load(path)
+    except LoadError as error:
+        result.error = error
+        return result
+    except Exception as error:  # a loader bug must cost one file, not the run
+        result.error = LoadError(f"internal error while loading: {type(error).__name__}: {error}")
+        return result
+    if template is None:
+        result.skipped = True
+        return result
+    result.lines = template.lines
+    try:
+        network = build(template, options)
+    except Exception as error:
+        result.error = LoadError(
+            f"internal error while building the network: {type(error).__name__}: {error}"
+        )
+        return result
+    result.findings, result.internal_errors = run_rules(
+        network, load_rules() if rules is None else rules
+    )
+    return result
+
+
+def build(template: Template, options: LintOptions) -> Network:
+    from vpclint.builder import build_network
+    from vpclint.resolver import Resolver
+
+    resolver = Resolver(template.data, region=options.region, parameters=options.parameters)
+    return build_network(resolver)

@@ -1,0 +1,292 @@
+"""Load a CloudFormation template (YAML or JSON) into marked plain data.
+
+ruamel.yaml only composes the node graph here; the conversion to data is ours, so no tag can
+construct an object, duplicate keys are caught with their line, and every CloudFormation short
+form (`!Ref`, `!GetAtt`, `!Sub`, ...) becomes the long form (`{"Ref": ...}`, `{"Fn::GetAtt": ...}`)
+that the resolver reads.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vpclint.nodes import MapNode, Mark, SeqNode, StrNode
+
+# Short-form tag → long-form key. `!Ref` and `!Condition` keep their names; the rest are Fn::.
+_FUNCTION_TAGS = {
+    "!Ref": "Ref",
+    "!Condition": "Condition",
+    **{
+        f"!{name}": f"Fn::{name}"
+        for name in (
+            "And",
+            "Base64",
+            "Cidr",
+            "Contains",
+            "Equals",
+            "EachMemberEquals",
+            "EachMemberIn",
+            "FindInMap",
+            "ForEach",
+            "GetAtt",
+            "GetAZs",
+            "If",
+            "ImportValue",
+            "Join",
+            "Length",
+            "Not",
+            "Or",
+            "RefAll",
+            "Select",
+            "Split",
+            "Sub",
+            "ToJsonString",
+            "Transform",
+            "ValueOf",
+            "ValueOfAll",
+        )
+    },
+}
+_YAML = "tag:yaml.org,2002:"
+# Past this many nodes a document is an alias expansion bomb, not a template.
+MAX_NODES = 2_000_000
+# Text that marks a file as meant to be a template, even when it does not parse.
+_TEMPLATE_HINT = re.compile(r"AWSTemplateFormatVersion|[\"']?Type[\"']?\s*:\s*[\"']?AWS::")
+
+
+class LoadError(Exception):
+    """A file that cannot be read or parsed; `line`/`column` are 1-based when known."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class Template:
+    """A parsed CloudFormation template and the text it came from."""
+
+    path: str
+    data: MapNode
+    lines: list[str]
+
+
+def read_text(path: Path) -> str:
+    """The file's text; a BOM is dropped, and undecodable bytes are a LoadError with position."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise LoadError(f"cannot read file: {error.strerror or error}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        raise LoadError("file is not valid UTF-8", line, column) from None
+
+
+def looks_like_template(text: str) -> bool:
+    """Whether unparseable text was meant to be a template (so its error is worth reporting)."""
+    return bool(_TEMPLATE_HINT.search(text))
+
+
+def is_template(data: Any) -> bool:
+    """A CloudFormation template: a format version, or a Resources mapping of typed entries."""
+    if not isinstance(data, dict):
+        return False
+    if "AWSTemplateFormatVersion" in data:
+        return True
+    resources = data.get("Resources")
+    return isinstance(resources, dict) and any(
+        isinstance(body, dict) and isinstance(body.get("Type"), str) and "::" in body["Type"]
+        for body in resources.values()
+    )
+
+
+def parse(text: str, is_json: bool = False) -> Any:
+    """Parse YAML (or JSON) text into marked data; raises LoadError."""
+    if is_json or text.lstrip().startswith("{"):
+        return _parse_json(text)
+    return _compose(text)
+
+
+def load(path: str | Path) -> Template | None:
+    """Load a template from a file; None when the file is not a CloudFormation template."""
+    path = Path(path)
+    text = read_text(path)
+    try:
+        data = parse(text, is_json=path.suffix.lower() == ".json")
+    except LoadError:
+        if looks_like_template(text):
+            raise
+        return None
+    if not is_template(data):
+        return None
+    return Template(str(path), data, text.splitlines())
+
+
+def _parse_json(text: str) -> Any:
+    # json reports syntax errors precisely; YAML then composes the same text with marks.
+    # Tabs are legal JSON whitespace but not YAML indentation; outside strings they are only
+    # whitespace and inside valid JSON strings they cannot occur, so a space keeps every column.
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        raise LoadError(f"invalid JSON: {error.msg}", error.lineno, error.colno) from None
+    except RecursionError:
+        raise LoadError("invalid JSON: nesting is too deep", 1, 1) from None
+    return _compose(text.replace("\t", " "))
+
+
+def _compose(text: str) -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        root = YAML(typ="rt", pure=True).compose(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "invalid YAML"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise LoadError(f"invalid YAML: {problem}", line, column) from None
+    except YAMLError as error:
+        raise LoadError(f"invalid YAML: {error}") from None
+    except RecursionError:
+        raise LoadError("invalid YAML: nesting is too deep", 1, 1) from None
+    if root is None:
+        return None
+    try:
+        return _Converter().convert(root)
+    except RecursionError:
+        raise LoadError("invalid YAML: nesting is too deep", 1, 1) from None
+
+
+def _mark(node: Any) -> Mark:
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Converter:
+    """Turns composed YAML nodes into MapNode/SeqNode/StrNode and plain scalars."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.in_progress: set[int] = set()
+
+    def convert(self, node: Any) -> Any:
+        from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise LoadError(
+                f"document expands to more than {MAX_NODES:,} nodes (alias expansion?)",
+                *_mark(node),
+            )
+        tag = node.tag.value if hasattr(node.tag, "value") else node.tag
+        if tag in _FUNCTION_TAGS:
+            return self._function(_FUNCTION_TAGS[tag], node)
+        if tag and tag.startswith("!") and not tag.startswith("!!"):
+            # Like CloudFormation's own reader, !Anything is Fn::Anything; the resolver leaves
+            # functions it does not know Unknown (a preprocessor's !Rain::Embed, say).
+            return self._function(f"Fn::{tag[1:]}", node)
+        if isinstance(node, ScalarNode):
+            return self._scalar(tag, node)
+        if id(node) in self.in_progress:
+            raise LoadError("an alias refers to the node that contains it", *_mark(node))
+        self.in_progress.add(id(node))
+        try:
+            if isinstance(node, MappingNode) and tag == _YAML + "map":
+                return self._mapping(node)
+            if isinstance(node, SequenceNode) and tag == _YAML + "seq":
+                return self._sequence(node)
+        finally:
+            self.in_progress.discard(id(node))
+        raise LoadError(f"tag {tag} is not allowed in a template", *_mark(node))
+
+    def _function(self, name: str, node: Any) -> MapNode:
+        from ruamel.yaml.nodes import ScalarNode
+
+        mark = _mark(node)
+        if isinstance(node, ScalarNode):
+            value: Any = StrNode(node.value, mark)
+            if name == "Fn::GetAtt":
+                # !GetAtt Resource.Attribute: the attribute itself may contain dots.
+                resource, _, attribute = node.value.partition(".")
+                value = SeqNode(mark)
+                value.extend([StrNode(resource, mark), StrNode(attribute, mark)])
+                value.item_marks.extend([mark, mark])
+        else:
+            from ruamel.yaml.nodes import MappingNode
+
+            # Convert the collection as if it had its standard tag.
+            standard = _YAML + ("map" if isinstance(node, MappingNode) else "seq")
+            value = self._as_collection(node, standard)
+        result = MapNode(mark)
+        result[name] = value
+        result.key_marks[name] = mark
+        result.value_marks[name] = mark
+        return result
+
+    def _as_collection(self, node: Any, tag: str) -> Any:
+        if id(node) in self.in_progress:
+            raise LoadError("an alias refers to the node that contains it", *_mark(node))
+        self.in_progress.add(id(node))
+        try:
+            return self._mapping(node) if tag.endswith("map") else self._sequence(node)
+        finally:
+            self.in_progress.discard(id(node))
+
+    def _mapping(self, node: Any) -> MapNode:
+        from ruamel.yaml.nodes import ScalarNode
+
+        result = MapNode(_mark(node))
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise LoadError("a mapping key must be a plain value", *_mark(key_node))
+            key = str(key_node.value)
+            if key in result:
+                first = result.key_marks[key]
+                raise LoadError(
+                    f"duplicate key {key!r} (first defined on line {first.line})",
+                    *_mark(key_node),
+                )
+            result[key] = self.convert(value_node)
+            result.key_marks[key] = _mark(key_node)
+            result.value_marks[key] = _mark(value_node)
+        return result
+
+    def _sequence(self, node: Any) -> SeqNode:
+        result = SeqNode(_mark(node))
+        for item in node.value:
+            result.append(self.convert(item))
+            result.item_marks.append(_mark(item))
+        return result
+
+    def _scalar(self, tag: str, node: Any) -> Any:
+        text = node.value
+        if tag == _YAML + "int":
+            for base in (10, 0):
+                try:
+                    return int(text.replace("_", ""), base)
+                except ValueError:
+                    pass
+            return StrNode(text, _mark(node))
+        if tag == _YAML + "float":
+            try:
+                return float(text.replace("_", ""))
+            except ValueError:
+                return StrNode(text, _mark(node))
+        if tag == _YAML + "bool":
+            return text.lower() in ("true", "yes", "on", "y")
+        if tag == _YAML + "null":
+            return None
+        if tag in (_YAML + "str", _YAML + "timestamp", _YAML + "binary", None, "!"):
+            # A date such as 2010-09-09 stays the text it was written as.
+            return StrNode(text, _mark(node))
+        raise LoadError(f"tag {tag} is not allowed in a template", *_mark(node))

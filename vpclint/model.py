@@ -1,0 +1,384 @@
+"""The network a template builds: typed objects with their relations already wired.
+
+Relations to things outside the template, or not knowable before deployment, are None (or
+Unknown where the reason matters). Objects whose `Condition` is undecided are kept with
+`certain=False`: a rule may count them as possibly present, never report on them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from vpclint.nodes import MapNode, Mark
+from vpclint.values import Unknown
+
+IPv4Network = ipaddress.IPv4Network
+
+
+class Tier(Enum):
+    PUBLIC = "public"
+    PRIVATE = "private"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What the author meant a subnet to be, and what says so."""
+
+    tier: Tier
+    source: str = ""
+
+
+@dataclass(eq=False)
+class Resource:
+    """A resource of the template (or one AWS creates implicitly, `implicit=True`)."""
+
+    logical_id: str
+    type: str
+    mark: Mark
+    properties: MapNode = field(default_factory=MapNode, repr=False)
+    certain: bool = True
+    implicit: bool = False
+    depends_on: tuple[str, ...] = ()
+
+    def mark_of(self, property_name: str) -> Mark:
+        """Where a property's value is written, or the resource itself when it is not."""
+        return self.properties.value_marks.get(property_name, self.mark)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.logical_id})"
+
+
+def network_of(value: Any) -> IPv4Network | None:
+    """An IPv4 block from a CIDR string, or None when it is not one (or Unknown)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return ipaddress.IPv4Network(value, strict=False)
+    except ValueError:
+        return None
+
+
+# -- VPC and subnets ----------------------------------------------------------------------------
+
+
+@dataclass(eq=False, repr=False)
+class Vpc(Resource):
+    cidr_blocks: list[Any] = field(default_factory=list)  # str or Unknown; primary first
+    dns_support: bool | Unknown = True
+    dns_hostnames: bool | Unknown = False
+    subnets: list[Subnet] = field(default_factory=list)
+    route_tables: list[RouteTable] = field(default_factory=list)
+    gateway_attachments: list[GatewayAttachment] = field(default_factory=list)
+    main_route_table: RouteTable | None = None
+    default_security_group: SecurityGroup | None = None
+
+    @property
+    def networks(self) -> list[IPv4Network] | None:
+        """The VPC's IPv4 blocks, or None when any of them is unknown."""
+        blocks = [network_of(block) for block in self.cidr_blocks]
+        if not blocks or any(block is None for block in blocks):
+            return None
+        return blocks  # type: ignore[return-value]
+
+
+@dataclass(eq=False, repr=False)
+class Subnet(Resource):
+    vpc: Vpc | None = None
+    cidr_block: Any = None
+    availability_zone: Any = None
+    map_public_ip_on_launch: bool | Unknown = False
+    intent: Intent = Intent(Tier.UNKNOWN)
+    associations: list[RouteTableAssociation] = field(default_factory=list)
+    workloads: list[Resource] = field(default_factory=list)
+
+    @property
+    def route_table(self) -> RouteTable | Unknown:
+        """The route table the subnet uses: its one association, or the VPC's main table."""
+        if any(not a.certain or a.route_table is None for a in self.associations):
+            return Unknown(f"the route table of subnet {self.logical_id} is not known", self.mark)
+        tables = {id(a.route_table): a.route_table for a in self.associations}
+        if len(tables) > 1:
+            return Unknown(f"subnet {self.logical_id} has several route tables", self.mark)
+        if tables:
+            return next(iter(tables.values()))  # type: ignore[return-value]
+        if self.vpc is None or self.vpc.main_route_table is None:
+            return Unknown(f"the VPC of subnet {self.logical_id} is not in the template", self.mark)
+        return self.vpc.main_route_table
+
+    @property
+    def is_public(self) -> bool | Unknown:
+        """Whether the subnet's route table sends the default route to an internet gateway."""
+        table = self.route_table
+        if isinstance(table, Unknown):
+            return table
+        return table.default_route_to_internet_gateway()
+
+
+# -- routing ------------------------------------------------------------------------------------
+
+
+class TargetKind(Enum):
+    INTERNET_GATEWAY = "internet gateway"
+    EGRESS_ONLY_INTERNET_GATEWAY = "egress-only internet gateway"
+    NAT_GATEWAY = "NAT gateway"
+    VPN_GATEWAY = "virtual private gateway"
+    TRANSIT_GATEWAY = "transit gateway"
+    PEERING = "VPC peering connection"
+    VPC_ENDPOINT = "VPC endpoint"
+    NETWORK_INTERFACE = "network interface"
+    INSTANCE = "instance"
+    CARRIER_GATEWAY = "carrier gateway"
+    LOCAL_GATEWAY = "local gateway"
+    CORE_NETWORK = "core network"
+    LOCAL = "local"
+    UNKNOWN = "unknown target"
+
+
+@dataclass(frozen=True, eq=False)
+class RouteTarget:
+    kind: TargetKind
+    resource: Resource | None = None  # the template's resource, when the target is one
+    value: Any = None  # what the route names (an ID, a ResourceRef or Unknown)
+
+    def describe(self) -> str:
+        name = self.resource.logical_id if self.resource else self.value
+        return f"{self.kind.value} {name}" if isinstance(name, str) else self.kind.value
+
+
+@dataclass(eq=False, repr=False)
+class RouteTable(Resource):
+    vpc: Vpc | None = None
+    routes: list[Route] = field(default_factory=list)
+    associations: list[RouteTableAssociation] = field(default_factory=list)
+    is_main: bool = False
+
+    def default_route_to_internet_gateway(self) -> bool | Unknown:
+        """True when 0.0.0.0/0 goes to an internet gateway; Unknown when that is undecided."""
+        undecided = None
+        for route in self.routes:
+            if route.destination == "0.0.0.0/0" or isinstance(route.destination, Unknown):
+                if route.target.kind is TargetKind.INTERNET_GATEWAY:
+                    if route.certain and route.destination == "0.0.0.0/0":
+                        return True
+                    undecided = route
+                elif route.target.kind is TargetKind.UNKNOWN:
+                    undecided = route
+        if undecided is not None:
+            return Unknown(f"route {undecided.logical_id} may send traffic to the internet")
+        return False
+
+
+@dataclass(eq=False, repr=False)
+class Route(Resource):
+    route_table: RouteTable | None = None
+    destination: Any = None  # CIDR string, prefix list ID or Unknown
+    target: RouteTarget = RouteTarget(TargetKind.UNKNOWN)
+
+
+@dataclass(eq=False, repr=False)
+class RouteTableAssociation(Resource):
+    subnet: Subnet | None = None
+    route_table: RouteTable | None = None
+
+
+# -- gateways -----------------------------------------------------------------------------------
+
+
+@dataclass(eq=False, repr=False)
+class InternetGateway(Resource):
+    attachments: list[GatewayAttachment] = field(default_factory=list)
+
+
+@dataclass(eq=False, repr=False)
+class VpnGateway(Resource):
+    attachments: list[GatewayAttachment] = field(default_factory=list)
+
+
+@dataclass(eq=False, repr=False)
+class GatewayAttachment(Resource):
+    vpc: Vpc | None = None
+    gateway: InternetGateway | VpnGateway | None = None
+
+
+@dataclass(eq=False, repr=False)
+class NatGateway(Resource):
+    subnet: Subnet | None = None
+    allocation_id: Any = None  # None when the property is absent
+    connectivity_type: Any = "public"
+
+
+@dataclass(eq=False, repr=False)
+class ElasticIp(Resource):
+    domain: Any = None
+
+
+# -- security groups ----------------------------------------------------------------------------
+
+ALL_PROTOCOLS = "-1"
+_PROTOCOL_NAMES = {"tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58", "all": ALL_PROTOCOLS}
+
+
+def normalize_protocol(value: Any) -> str | Unknown:
+    """An IP protocol as its number in text ("6"), "-1" for all; names in any case."""
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, bool) or value is None:
+        return Unknown(f"IpProtocol {value!r} is not a protocol")
+    text = str(value).strip().lower()
+    if text in _PROTOCOL_NAMES:
+        return _PROTOCOL_NAMES[text]
+    try:
+        number = int(text)
+    except ValueError:
+        return Unknown(f"IpProtocol {value!r} is not a protocol")
+    return ALL_PROTOCOLS if number == -1 else str(number)
+
+
+def normalize_port(value: Any) -> int | Unknown | None:
+    if value is None or isinstance(value, Unknown):
+        return value
+    try:
+        return int(str(value))
+    except ValueError:
+        return Unknown(f"port {value!r} is not a number")
+
+
+@dataclass(eq=False)
+class SecurityGroupRule:
+    """One ingress or egress rule, from inline properties or a standalone resource."""
+
+    group: SecurityGroup
+    direction: str  # "ingress" or "egress"
+    mark: Mark
+    source_id: str  # the resource that wrote it: the group, or a SecurityGroupIngress/Egress
+    protocol: str | Unknown = ALL_PROTOCOLS
+    from_port: int | Unknown | None = None
+    to_port: int | Unknown | None = None
+    cidr_ipv4: Any = None
+    cidr_ipv6: Any = None
+    prefix_list: Any = None
+    peer: SecurityGroup | Unknown | str | None = None  # another group (or an ID outside)
+    certain: bool = True
+
+    def allows_port(self, protocol: str, port: int) -> bool | Unknown:
+        """Whether the rule lets `protocol` (a number in text) through on `port`."""
+        if isinstance(self.protocol, Unknown):
+            return self.protocol
+        if self.protocol == ALL_PROTOCOLS:
+            return True
+        if self.protocol != protocol:
+            return False
+        low, high = self.from_port, self.to_port
+        for bound in (low, high):
+            if isinstance(bound, Unknown):
+                return bound
+        if low is None and high is None:
+            return True
+        if low in (None, -1) and high in (None, -1):
+            return True
+        low = low if low is not None else high
+        high = high if high is not None else low
+        return low <= port <= high  # type: ignore[operator]
+
+
+@dataclass(eq=False, repr=False)
+class SecurityGroup(Resource):
+    vpc: Vpc | None = None
+    ingress: list[SecurityGroupRule] = field(default_factory=list)
+    explicit_egress: list[SecurityGroupRule] = field(default_factory=list)
+    # Unknown when the inline rule lists cannot be read (an import, an undecided Fn::If).
+    unreadable: list[Unknown] = field(default_factory=list)
+    is_default: bool = False
+    members: list[Resource] = field(default_factory=list)
+
+    @property
+    def egress(self) -> list[SecurityGroupRule]:
+        """Outbound rules: all traffic until any egress rule is added, then only those."""
+        if self.explicit_egress:
+            return self.explicit_egress
+        return [
+            SecurityGroupRule(self, "egress", self.mark, self.logical_id, cidr_ipv4="0.0.0.0/0")
+        ]
+
+
+# -- endpoints and workloads --------------------------------------------------------------------
+
+
+class EndpointType(Enum):
+    GATEWAY = "Gateway"
+    INTERFACE = "Interface"
+    GATEWAY_LOAD_BALANCER = "GatewayLoadBalancer"
+
+
+@dataclass(eq=False, repr=False)
+class VpcEndpoint(Resource):
+    vpc: Vpc | None = None
+    service_name: Any = None
+    endpoint_type: EndpointType | Unknown = EndpointType.GATEWAY
+    route_tables: list[RouteTable | Unknown | str] | Unknown | None = None  # None: not set
+    subnets: list[Subnet | Unknown | str] | Unknown | None = None
+    # The groups it sits behind; None when none is named and the VPC's default group applies.
+    security_groups: list[SecurityGroup | Unknown | str] | Unknown | None = None
+    private_dns: bool | Unknown = False
+
+    @property
+    def service(self) -> str | None:
+        """The short service name: "s3" for com.amazonaws.us-east-1.s3."""
+        name = self.service_name
+        if not isinstance(name, str):
+            text = getattr(name, "text", None)
+            if not text or "\x00" in text.rsplit(".", 1)[-1]:
+                return None
+            name = text
+        return name.rsplit(".", 1)[-1] if "." in name else name
+
+    @property
+    def effective_security_groups(self) -> list[SecurityGroup | Unknown | str] | Unknown:
+        """The groups it sits behind; a gateway endpoint has none."""
+        if self.endpoint_type is EndpointType.GATEWAY:
+            return []
+        if self.security_groups is not None:
+            return self.security_groups
+        if self.vpc is None or self.vpc.default_security_group is None:
+            return Unknown(f"endpoint {self.logical_id} uses the default group of a VPC outside")
+        return [self.vpc.default_security_group]
+
+
+@dataclass(eq=False, repr=False)
+class NetworkInterface(Resource):
+    subnet: Subnet | None = None
+    security_groups: list[SecurityGroup | Unknown | str] | Unknown = field(default_factory=list)
+    associate_public_ip: bool | Unknown | None = None
+
+
+@dataclass(eq=False, repr=False)
+class Instance(Resource):
+    subnet: Subnet | None = None
+    security_groups: list[SecurityGroup | Unknown | str] | Unknown = field(default_factory=list)
+    network_interfaces: list[NetworkInterface] = field(default_factory=list)
+    associate_public_ip: bool | Unknown | None = None
+
+
+# -- the whole network --------------------------------------------------------------------------
+
+
+@dataclass
+class Network:
+    vpcs: list[Vpc] = field(default_factory=list)
+    subnets: list[Subnet] = field(default_factory=list)
+    route_tables: list[RouteTable] = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)
+    internet_gateways: list[InternetGateway] = field(default_factory=list)
+    vpn_gateways: list[VpnGateway] = field(default_factory=list)
+    gateway_attachments: list[GatewayAttachment] = field(default_factory=list)
+    nat_gateways: list[NatGateway] = field(default_factory=list)
+    elastic_ips: list[ElasticIp] = field(default_factory=list)
+    security_groups: list[SecurityGroup] = field(default_factory=list)
+    endpoints: list[VpcEndpoint] = field(default_factory=list)
+    instances: list[Instance] = field(default_factory=list)
+    network_interfaces: list[NetworkInterface] = field(default_factory=list)
+    resources: dict[str, Resource] = field(default_factory=dict)  # by logical ID

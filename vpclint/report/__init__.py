@@ -1,0 +1,29 @@
+"""Renderers of lint results: text for people, machine formats for tools."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vpclint.findings import Severity
+from vpclint.lint import FileResult
+
+
+@dataclass(frozen=True)
+class Summary:
+    files_checked: int
+    files_skipped: int
+    files_failed: int
+    by_severity: dict[str, int]
+
+    @classmethod
+    def of(cls, results: list[FileResult]) -> Summary:
+        counts = {severity.value: 0 for severity in Severity}
+        for result in results:
+            for finding in result.findings:
+                counts[finding.severity.value] += 1
+        return cls(
+            files_checked=sum(1 for r in results if not r.skipped and r.error is None),
+            files_skipped=sum(1 for r in results if r.skipped),
+            files_failed=sum(1 for r in results if r.error is not None or r.internal_errors),
+            by_severity=counts,
+        )

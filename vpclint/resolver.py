@@ -1,0 +1,513 @@
+"""Evaluate CloudFormation intrinsic functions against parameters, mappings and conditions.
+
+Whatever cannot be known before deployment becomes `Unknown(reason, mark)`; the resolver never
+guesses and never raises on template content.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from vpclint.nodes import NOWHERE, MapNode, Mark, SeqNode, mark_of
+from vpclint.regions import AVAILABILITY_ZONES
+from vpclint.values import NO_VALUE, UNKNOWN_PART, ResourceRef, Unknown
+
+_SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+_LIST_TYPES = re.compile(r"^(List<.*>|CommaDelimitedList|AWS::SSM::Parameter::Value<List<.*>>)$")
+# Attributes that name the resource itself, whatever its type.
+_ID_ATTRIBUTES = {"Id", "GroupId", "AllocationId"}
+# Attributes that name another ID the resource owns.
+_OWNED_ID_ATTRIBUTES = {"DefaultSecurityGroup", "DefaultNetworkAcl"}
+
+
+def partition_of(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    if region.startswith("us-isob-"):
+        return "aws-iso-b"
+    if region.startswith("us-iso-"):
+        return "aws-iso"
+    return "aws"
+
+
+def url_suffix_of(region: str) -> str:
+    return "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+
+
+def as_text(value: Any) -> str | None:
+    """A scalar as CloudFormation turns it into a string; None for anything else."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return None
+
+
+class Resolver:
+    """Resolves values of one template; results are cached, so resolve each part once."""
+
+    def __init__(
+        self,
+        template: Mapping[str, Any],
+        region: str = "us-east-1",
+        parameters: Mapping[str, str] | None = None,
+    ) -> None:
+        self.region = region
+        self.overrides = dict(parameters or {})
+        self.resources = _section(template, "Resources")
+        self.parameters = _section(template, "Parameters")
+        self.mappings = _section(template, "Mappings")
+        self.condition_definitions = _section(template, "Conditions")
+        self._conditions: dict[str, bool | Unknown] = {}
+        self._parameter_values: dict[str, Any] = {}
+        self._properties: dict[str, MapNode] = {}
+        self._in_progress: set[tuple[str, str]] = set()
+        self._functions = {
+            "Ref": self._ref,
+            "Fn::Base64": self._base64,
+            "Fn::Cidr": self._cidr,
+            "Fn::FindInMap": self._find_in_map,
+            "Fn::GetAtt": self._get_att,
+            "Fn::GetAZs": self._get_azs,
+            "Fn::If": self._if,
+            "Fn::ImportValue": self._import_value,
+            "Fn::Join": self._join,
+            "Fn::Length": self._length,
+            "Fn::Select": self._select,
+            "Fn::Split": self._split,
+            "Fn::Sub": self._sub,
+        }
+
+    # -- public -------------------------------------------------------------------------------
+
+    def resolve(self, node: Any) -> Any:
+        """The value of a template fragment, with every intrinsic function evaluated."""
+        if isinstance(node, dict):
+            function = _intrinsic(node)
+            if function is not None:
+                name, argument = function
+                handler = self._functions.get(name)
+                if handler is None:
+                    return Unknown(f"{name} is not evaluated by vpclint", mark_of(node))
+                return handler(argument, mark_of(node))
+            result = MapNode(mark_of(node))
+            for key, value in node.items():
+                resolved = self.resolve(value)
+                if resolved is NO_VALUE:
+                    continue
+                result[key] = resolved
+                if isinstance(node, MapNode):
+                    result.key_marks[key] = node.key_marks.get(key, NOWHERE)
+                    result.value_marks[key] = node.value_marks.get(key, NOWHERE)
+            return result
+        if isinstance(node, list):
+            items = SeqNode(mark_of(node))
+            for index, item in enumerate(node):
+                resolved = self.resolve(item)
+                if resolved is NO_VALUE:
+                    continue
+                items.append(resolved)
+                marks = getattr(node, "item_marks", None)
+                items.item_marks.append(marks[index] if marks else NOWHERE)
+            return items
+        return node
+
+    def condition(self, name: Any) -> bool | Unknown:
+        """The value of a named condition (True, False or Unknown)."""
+        if not isinstance(name, str):
+            return Unknown("a condition name must be a string", mark_of(name))
+        if name in self._conditions:
+            return self._conditions[name]
+        if name not in self.condition_definitions:
+            return Unknown(f"there is no condition named {name}", mark_of(name))
+        key = ("condition", name)
+        if key in self._in_progress:
+            return Unknown(f"condition {name} refers to itself", mark_of(name))
+        self._in_progress.add(key)
+        try:
+            value = self._evaluate_condition(self.condition_definitions[name])
+        finally:
+            self._in_progress.discard(key)
+        self._conditions[name] = value
+        return value
+
+    def resource_condition(self, logical_id: str) -> bool | Unknown:
+        """Whether the resource is created: its `Condition`, or True when it has none."""
+        body = self.resources.get(logical_id)
+        if not isinstance(body, dict) or "Condition" not in body:
+            return True
+        return self.condition(body["Condition"])
+
+    def properties(self, logical_id: str) -> MapNode:
+        """The resolved Properties of a resource (empty when it has none)."""
+        if logical_id not in self._properties:
+            body = self.resources.get(logical_id)
+            raw = body.get("Properties") if isinstance(body, dict) else None
+            resolved = self.resolve(raw) if isinstance(raw, dict) else None
+            self._properties[logical_id] = (
+                resolved if isinstance(resolved, MapNode) else MapNode(mark_of(raw))
+            )
+        return self._properties[logical_id]
+
+    def resource_type(self, logical_id: str) -> str | None:
+        body = self.resources.get(logical_id)
+        kind = body.get("Type") if isinstance(body, dict) else None
+        return kind if isinstance(kind, str) else None
+
+    # -- conditions ---------------------------------------------------------------------------
+
+    def _evaluate_condition(self, node: Any) -> bool | Unknown:
+        if isinstance(node, bool):
+            return node
+        if isinstance(node, str) and node.lower() in ("true", "false"):
+            return node.lower() == "true"
+        function = _intrinsic(node, condition_context=True) if isinstance(node, dict) else None
+        if function is None:
+            return Unknown("not a condition", mark_of(node))
+        name, argument = function
+        mark = mark_of(node)
+        if name == "Condition":
+            return self.condition(argument)
+        if name == "Fn::Equals":
+            if not isinstance(argument, list) or len(argument) != 2:
+                return Unknown("Fn::Equals takes two values", mark)
+            left, right = (self.resolve(value) for value in argument)
+            for side in (left, right):
+                if isinstance(side, Unknown):
+                    return Unknown(side.reason, side.mark)
+            left_text, right_text = _comparable(left), _comparable(right)
+            if left_text is None or right_text is None:
+                return Unknown("Fn::Equals compares values vpclint cannot know", mark)
+            return left_text == right_text
+        if name in ("Fn::And", "Fn::Or", "Fn::Not"):
+            if not isinstance(argument, list) or not argument:
+                return Unknown(f"{name} takes a list of conditions", mark)
+            values = [self._evaluate_condition(item) for item in argument]
+            if name == "Fn::Not":
+                value = values[0]
+                return value if isinstance(value, Unknown) else not value
+            decisive = name == "Fn::Or"  # the value that settles the result on its own
+            if decisive in values:
+                return decisive
+            unknown = next((value for value in values if isinstance(value, Unknown)), None)
+            return unknown if unknown is not None else not decisive
+        return Unknown(f"{name} is not a condition function", mark)
+
+    # -- intrinsic functions ------------------------------------------------------------------
+
+    def _ref(self, name: Any, mark: Mark) -> Any:
+        if not isinstance(name, str):
+            name = self.resolve(name)
+            if not isinstance(name, str):
+                return Unknown("Ref takes a name", mark)
+        if name in self.overrides:
+            return self._parameter(name, mark) if name in self.parameters else self.overrides[name]
+        pseudo = self._pseudo_parameter(name, mark)
+        if pseudo is not None:
+            return pseudo
+        if name in self.parameters:
+            return self._parameter(name, mark)
+        if name in self.resources:
+            return ResourceRef(name)
+        return Unknown(f"Ref to {name}, which the template does not define", mark)
+
+    def _pseudo_parameter(self, name: str, mark: Mark) -> Any:
+        if name == "AWS::Region":
+            return self.region
+        if name == "AWS::Partition":
+            return partition_of(self.region)
+        if name == "AWS::URLSuffix":
+            return url_suffix_of(self.region)
+        if name == "AWS::NoValue":
+            return NO_VALUE
+        if name in ("AWS::AccountId", "AWS::StackName", "AWS::StackId", "AWS::NotificationARNs"):
+            return Unknown(f"{name} is known only at deploy time", mark)
+        return None
+
+    def _parameter(self, name: str, mark: Mark) -> Any:
+        if name in self._parameter_values:
+            return self._parameter_values[name]
+        declaration = self.parameters.get(name)
+        kind = declaration.get("Type", "String") if isinstance(declaration, dict) else "String"
+        kind = kind if isinstance(kind, str) else "String"
+        if name in self.overrides:
+            raw: Any = self.overrides[name]
+        elif kind.startswith("AWS::SSM::Parameter::Value<"):
+            raw = Unknown(f"parameter {name} is read from SSM Parameter Store at deploy time", mark)
+        elif isinstance(declaration, dict) and "Default" in declaration:
+            raw = declaration["Default"]
+        else:
+            raw = Unknown(f"parameter {name} has no default (pass --parameter {name}=VALUE)", mark)
+        value = raw
+        if not isinstance(raw, Unknown):
+            if _LIST_TYPES.match(kind):
+                text = as_text(raw) if not isinstance(raw, list) else None
+                value = (
+                    [as_text(item) for item in raw]
+                    if isinstance(raw, list)
+                    else [part.strip() for part in text.split(",")]
+                    if text
+                    else []
+                )
+            elif isinstance(raw, bool):
+                value = as_text(raw)
+        self._parameter_values[name] = value
+        return value
+
+    def _base64(self, argument: Any, mark: Mark) -> Any:
+        value = self.resolve(argument)
+        if isinstance(value, (str, Unknown)):
+            return value
+        return Unknown("Fn::Base64 takes a string", mark)
+
+    def _cidr(self, argument: Any, mark: Mark) -> Any:
+        if not isinstance(argument, list) or len(argument) != 3:
+            return Unknown("Fn::Cidr takes [block, count, bits]", mark)
+        block, count, bits = (self.resolve(item) for item in argument)
+        for value in (block, count, bits):
+            if isinstance(value, Unknown):
+                return Unknown(value.reason, value.mark)
+        return cidr_blocks(block, count, bits, mark)
+
+    def _find_in_map(self, argument: Any, mark: Mark) -> Any:
+        if not isinstance(argument, list) or len(argument) not in (3, 4):
+            return Unknown("Fn::FindInMap takes [map, key, key]", mark)
+        keys = [self.resolve(item) for item in argument[:3]]
+        for key in keys:
+            if isinstance(key, Unknown):
+                return Unknown(key.reason, key.mark)
+        names = [as_text(key) for key in keys]
+        if None in names:
+            return Unknown("Fn::FindInMap keys must be strings", mark)
+        found: Any = self.mappings
+        for name in names:
+            found = found.get(name) if isinstance(found, dict) else None
+            if found is None:
+                break
+        if found is None:
+            if (
+                len(argument) == 4
+                and isinstance(argument[3], dict)
+                and "DefaultValue" in argument[3]
+            ):
+                return self.resolve(argument[3]["DefaultValue"])
+            return Unknown(f"mapping {'/'.join(names)} does not exist", mark)  # type: ignore[arg-type]
+        return self.resolve(found)
+
+    def _get_att(self, argument: Any, mark: Mark) -> Any:
+        if not isinstance(argument, list) or len(argument) != 2:
+            return Unknown("Fn::GetAtt takes [resource, attribute]", mark)
+        logical_id, attribute = argument[0], self.resolve(argument[1])
+        if not isinstance(logical_id, str) or not isinstance(attribute, str):
+            return Unknown("Fn::GetAtt with an unknown attribute name", mark)
+        body = self.resources.get(logical_id)
+        if not isinstance(body, dict):
+            return Unknown(f"Fn::GetAtt of {logical_id}, which is not a resource", mark)
+        raw_properties = body.get("Properties")
+        if isinstance(raw_properties, dict) and attribute in raw_properties:
+            key = (logical_id, attribute)
+            if key in self._in_progress:
+                return Unknown(f"{logical_id}.{attribute} refers to itself", mark)
+            self._in_progress.add(key)
+            try:
+                value = self.resolve(raw_properties[attribute])
+            finally:
+                self._in_progress.discard(key)
+            return value
+        if _is_own_id_attribute(body.get("Type"), attribute):
+            return ResourceRef(logical_id)
+        if attribute in _OWNED_ID_ATTRIBUTES:
+            return ResourceRef(logical_id, attribute)
+        return Unknown(f"{logical_id}.{attribute} is known only after deployment", mark)
+
+    def _get_azs(self, argument: Any, mark: Mark) -> Any:
+        region = self.region if argument in ("", None) else self.resolve(argument)
+        if region in ("", None):
+            region = self.region
+        if isinstance(region, Unknown):
+            return Unknown(region.reason, region.mark)
+        if not isinstance(region, str):
+            return Unknown("Fn::GetAZs takes a region name", mark)
+        zones = AVAILABILITY_ZONES.get(region)
+        if zones is None:
+            return Unknown(f"vpclint does not know the Availability Zones of {region}", mark)
+        return list(zones)
+
+    def _if(self, argument: Any, mark: Mark) -> Any:
+        if not isinstance(argument, list) or len(argument) != 3:
+            return Unknown("Fn::If takes [condition, value if true, value if false]", mark)
+        decided = self.condition(argument[0])
+        if isinstance(decided, Unknown):
+            options = (self.resolve(argument[1]), self.resolve(argument[2]))
+            return Unknown(f"condition {argument[0]} is undecided", mark, options=options)
+        return self.resolve(argument[1] if decided else argument[2])
+
+    def _import_value(self, argument: Any, mark: Mark) -> Any:
+        name = self.resolve(argument)
+        shown = name if isinstance(name, str) else (getattr(name, "text", None) or "?")
+        shown = shown.replace(UNKNOWN_PART, "…")
+        return Unknown(f"imported from another stack ({shown})", mark)
+
+    def _join(self, argument: Any, mark: Mark) -> Any:
+        if not isinstance(argument, list) or len(argument) != 2:
+            return Unknown("Fn::Join takes [delimiter, list]", mark)
+        delimiter, items = self.resolve(argument[0]), self.resolve(argument[1])
+        if not isinstance(delimiter, str):
+            return Unknown("Fn::Join with an unknown delimiter", mark)
+        if not isinstance(items, list):
+            if isinstance(items, Unknown):
+                return Unknown(items.reason, items.mark)
+            return Unknown("Fn::Join takes a list", mark)
+        return _concatenate(_interleave(items, delimiter), mark)
+
+    def _length(self, argument: Any, mark: Mark) -> Any:
+        items = self.resolve(argument)
+        return (
+            len(items)
+            if isinstance(items, list)
+            else Unknown("Fn::Length of an unknown list", mark)
+        )
+
+    def _select(self, argument: Any, mark: Mark) -> Any:
+        if not isinstance(argument, list) or len(argument) != 2:
+            return Unknown("Fn::Select takes [index, list]", mark)
+        index, items = self.resolve(argument[0]), self.resolve(argument[1])
+        if isinstance(items, Unknown):
+            return Unknown(items.reason, items.mark)
+        if isinstance(index, Unknown):
+            return Unknown(index.reason, index.mark)
+        try:
+            position = int(index)
+        except (TypeError, ValueError):
+            return Unknown(f"Fn::Select index {index!r} is not a number", mark)
+        if not isinstance(items, list):
+            return Unknown("Fn::Select from something that is not a list", mark)
+        if not 0 <= position < len(items):
+            return Unknown(
+                f"Fn::Select index {position} is out of range for a list of {len(items)}", mark
+            )
+        return items[position]
+
+    def _split(self, argument: Any, mark: Mark) -> Any:
+        if not isinstance(argument, list) or len(argument) != 2:
+            return Unknown("Fn::Split takes [delimiter, string]", mark)
+        delimiter, source = self.resolve(argument[0]), self.resolve(argument[1])
+        if isinstance(source, Unknown):
+            return Unknown(source.reason, source.mark, text=source.text)
+        if not isinstance(delimiter, str) or not delimiter or not isinstance(source, str):
+            return Unknown("Fn::Split takes a delimiter and a string", mark)
+        return source.split(delimiter)
+
+    def _sub(self, argument: Any, mark: Mark) -> Any:
+        variables: dict[str, Any] = {}
+        if isinstance(argument, list):
+            if len(argument) != 2 or not isinstance(argument[1], dict):
+                return Unknown("Fn::Sub takes a string, or [string, variables]", mark)
+            text, variables = argument[0], {k: self.resolve(v) for k, v in argument[1].items()}
+        else:
+            text = argument
+        if not isinstance(text, str):
+            return Unknown("Fn::Sub takes a string", mark)
+        parts: list[Any] = []
+        position = 0
+        for match in _SUB_VARIABLE.finditer(text):
+            parts.append(text[position : match.start()])
+            position = match.end()
+            name = match.group(1)
+            if name.startswith("!"):
+                parts.append("${" + name[1:] + "}")
+            elif name in variables:
+                parts.append(variables[name])
+            elif "." in name and name.split(".", 1)[0] in self.resources:
+                parts.append(self._get_att(name.split(".", 1), mark))
+            else:
+                parts.append(self._ref(name.strip(), mark))
+        parts.append(text[position:])
+        return _concatenate(parts, mark)
+
+
+def cidr_blocks(block: Any, count: Any, bits: Any, mark: Mark = NOWHERE) -> list[str] | Unknown:
+    """`Fn::Cidr`: the first `count` blocks with `bits` host bits each, cut from `block`."""
+    try:
+        network = ipaddress.ip_network(str(block), strict=False)
+        count, bits = int(count), int(bits)
+    except ValueError:
+        return Unknown(f"Fn::Cidr of {block!r}, {count!r}, {bits!r} is not valid", mark)
+    prefix = network.max_prefixlen - bits
+    if not 1 <= count <= 256:
+        return Unknown(f"Fn::Cidr count {count} is outside 1 to 256", mark)
+    if bits < 1 or prefix < network.prefixlen:
+        return Unknown(f"Fn::Cidr cannot cut blocks of {bits} host bits from {network}", mark)
+    available = 2 ** (prefix - network.prefixlen)
+    if count > available:
+        return Unknown(
+            f"Fn::Cidr asks for {count} blocks of /{prefix} but {network} holds {available}", mark
+        )
+    size = 2**bits
+    start = int(network.network_address)
+    return [str(ipaddress.ip_network((start + i * size, prefix))) for i in range(count)]
+
+
+def _section(template: Mapping[str, Any], name: str) -> dict[str, Any]:
+    section = template.get(name) if isinstance(template, Mapping) else None
+    return section if isinstance(section, dict) else {}
+
+
+def _intrinsic(node: dict, condition_context: bool = False) -> tuple[str, Any] | None:
+    """(name, argument) when the mapping is a single intrinsic function call."""
+    if len(node) != 1:
+        return None
+    ((name, argument),) = node.items()
+    if name == "Ref" or name.startswith("Fn::") or (condition_context and name == "Condition"):
+        return name, argument
+    return None
+
+
+def _is_own_id_attribute(kind: Any, attribute: str) -> bool:
+    # AWS::EC2::VPC.VpcId, AWS::EC2::Subnet.SubnetId, AWS::EC2::NatGateway.NatGatewayId, ...
+    if attribute in _ID_ATTRIBUTES:
+        return True
+    return isinstance(kind, str) and attribute.lower() == kind.rsplit("::", 1)[-1].lower() + "id"
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, list):
+        items = [_comparable(item) for item in value]
+        return None if None in items else items
+    return as_text(value)
+
+
+def _interleave(items: list[Any], delimiter: str) -> list[Any]:
+    parts: list[Any] = []
+    for item in items:
+        if item is NO_VALUE:
+            continue
+        if parts:
+            parts.append(delimiter)
+        parts.append(item)
+    return parts
+
+
+def _concatenate(parts: list[Any], mark: Mark) -> str | Unknown:
+    """Join string parts; any unknown part makes the whole Unknown, keeping the known text."""
+    texts: list[str] = []
+    reason = None
+    for part in parts:
+        text = as_text(part)
+        if text is not None:
+            texts.append(text)
+            continue
+        if isinstance(part, Unknown):
+            reason = reason or part.reason
+            texts.append(part.text if part.text is not None else UNKNOWN_PART)
+        else:
+            reason = reason or f"{part} is known only after deployment"
+            texts.append(UNKNOWN_PART)
+    if reason is None:
+        return "".join(texts)
+    return Unknown(reason, mark, text="".join(texts))

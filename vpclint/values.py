@@ -1,0 +1,78 @@
+"""Values the resolver produces besides plain data: what cannot be known, and references."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from vpclint.nodes import NOWHERE, Mark
+
+# Stands in for the unknown parts of a partly known string (see Unknown.text).
+UNKNOWN_PART = "\x00"
+
+
+@dataclass(eq=False)
+class Unknown:
+    """A value vpclint cannot know before deployment, and why.
+
+    `options` lists the values it may take when an undecided `Fn::If` chose between known
+    branches; `text` keeps the known parts of a string built by `Fn::Sub` or `Fn::Join`, with
+    UNKNOWN_PART where the rest goes (enough to read a Name tag, never enough to decide on).
+    """
+
+    reason: str
+    mark: Mark = NOWHERE
+    options: tuple[Any, ...] = field(default=())
+    text: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.reason!r})"
+
+
+@dataclass(frozen=True)
+class ResourceRef:
+    """The ID of a resource of this template (`Ref`, or `Fn::GetAtt` for an ID attribute).
+
+    `attribute` names an ID the resource owns besides its own, such as a VPC's
+    `DefaultSecurityGroup`.
+    """
+
+    logical_id: str
+    attribute: str | None = None
+
+    def __str__(self) -> str:
+        return self.logical_id + (f".{self.attribute}" if self.attribute else "")
+
+
+class _NoValue:
+    """`AWS::NoValue`: the property or list item is removed."""
+
+    _instance: _NoValue | None = None
+
+    def __new__(cls) -> _NoValue:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "NO_VALUE"
+
+
+NO_VALUE = _NoValue()
+
+
+def is_known(value: Any) -> bool:
+    return not isinstance(value, Unknown)
+
+
+def alternatives(value: Any) -> list[Any]:
+    """The values an undecided `Fn::If` may yield, flattened; [value] for anything else.
+
+    Returns [] when the value is Unknown with no known alternatives.
+    """
+    if not isinstance(value, Unknown):
+        return [value]
+    found: list[Any] = []
+    for option in value.options:
+        found.extend(alternatives(option))
+    return found
