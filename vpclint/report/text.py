@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from vpclint.findings import Finding, Severity
 from vpclint.lint import FileResult
 from vpclint.report import Summary
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -33,12 +36,14 @@ def render(results: list[FileResult], stream: TextIO | None = None) -> None:
                 f"{escape(internal.message)} (please report this)"
             )
         for finding in result.findings:
-            _finding(console, finding, result.lines, escape)
+            _finding(console, finding, result.lines)
         console.print()
     console.print(_summary_line(Summary.of(results)))
 
 
-def _finding(console, finding: Finding, lines: list[str], escape) -> None:  # noqa: ANN001
+def _finding(console: Console, finding: Finding, lines: list[str]) -> None:
+    from rich.markup import escape
+
     style = _STYLES[finding.severity]
     console.print(
         f"  {finding.line}:{finding.column}  [{style}]{finding.severity.value}[/]  "
