@@ -34,9 +34,7 @@ def expected_findings(path: Path) -> Counter[tuple[str, int]]:
     return expected
 
 
-@pytest.mark.parametrize(
-    "path", fixture_files(), ids=lambda p: f"{p.parent.name}/{p.name}"
-)
+@pytest.mark.parametrize("path", fixture_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_fixture(path: Path) -> None:
     result = lint_file(str(path), LintOptions())
     assert result.error is None, result.error.message if result.error else ""

@@ -45,13 +45,18 @@ def check(network: Network) -> Iterator[Problem]:
         table = subnet.route_table
         if not isinstance(table, RouteTable):
             continue
+        how = (
+            f"associated by {subnet.associations[0].logical_id}"
+            if subnet.associations
+            else "the VPC's main route table"
+        )
         for route in table.routes:
             if route.certain and route.target.kind is TargetKind.INTERNET_GATEWAY:
                 destination = route.destination if isinstance(route.destination, str) else "?"
                 yield Problem(
                     route,
                     f"Subnet {subnet.logical_id} is meant to be private ({subnet.intent.source}) "
-                    f"but its route table {table.logical_id} sends {destination} to "
-                    f"{route.target.describe()}; route it through a NAT gateway instead, or "
-                    "mark the subnet public with Metadata vpclint.tier: public.",
+                    f"but its route table {table.logical_id} ({how}) sends {destination} to "
+                    f"{route.target.describe()}; use a route table whose default route goes to "
+                    "a NAT gateway, or mark the subnet public with Metadata vpclint.tier: public.",
                 )

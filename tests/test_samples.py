@@ -1,0 +1,47 @@
+"""The sample templates: the clean ones lint clean, each broken one shows exactly its rule."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from support import SAMPLES, line_of
+
+from vpclint.cli import cli
+
+CLEAN = ["private-subnet-ssm-s3-endpoints.yaml", "two-az-public-private-nat.yaml"]
+# file → (rule, logical ID the finding points at)
+BROKEN = {
+    "broken-vpc101-private-subnet-routes-to-igw.yaml": ("VPC101", "PublicDefaultRoute"),
+    "broken-vpc301-gateway-endpoint-without-route-tables.yaml": ("VPC301", "S3VPCEndpoint"),
+    "broken-vpc303-endpoint-sg-blocks-https.yaml": ("VPC303", "VPCEndpointSSM"),
+}
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def test_every_sample_is_covered() -> None:
+    assert sorted(p.name for p in SAMPLES.glob("*.yaml")) == sorted([*CLEAN, *BROKEN])
+
+
+@pytest.mark.parametrize("name", CLEAN)
+def test_clean_sample_lints_clean(name: str) -> None:
+    code, output = run("check", str(SAMPLES / name))
+    assert code == 0, output
+    assert "1 file checked, 0 errors, 0 warnings, 0 info." in output
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_broken_sample_reports_exactly_its_rule(name: str) -> None:
+    rule, resource = BROKEN[name]
+    path = SAMPLES / name
+    code, output = run("check", "--format", "json", str(path))
+    assert code == 1, output
+    findings = json.loads(output)["files"][0]["findings"]
+    assert [(f["rule"], f["resource"], f["line"], f["column"]) for f in findings] == [
+        (rule, resource, line_of(path, f"  {resource}:"), 3)
+    ]
