@@ -1,3 +1,3 @@
-from vpclint.cli import main
+from vpclint.main import main
 
 main()

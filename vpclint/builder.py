@@ -52,6 +52,110 @@ _ROUTE_TARGETS = {
 _GATEWAY_ID_PREFIXES = {"igw-": TargetKind.INTERNET_GATEWAY, "vgw-": TargetKind.VPN_GATEWAY}
 
 
+# Resource types that never place a network interface in a VPC; any other type vpclint does not
+# model (an ECS service, an Auto Scaling group, a database) might, in the VPC's default group.
+_NO_ADDRESS_NAMESPACES = (
+    "AWS::ApiGateway::",
+    "AWS::ApiGatewayV2::",
+    "AWS::Athena::",
+    "AWS::Backup::",
+    "AWS::Budgets::",
+    "AWS::CertificateManager::",
+    "AWS::CloudFormation::",
+    "AWS::CloudFront::",
+    "AWS::CloudTrail::",
+    "AWS::CloudWatch::",
+    "AWS::CodeCommit::",
+    "AWS::CodePipeline::",
+    "AWS::Cognito::",
+    "AWS::Config::",
+    "AWS::DynamoDB::",
+    "AWS::ECR::",
+    "AWS::Events::",
+    "AWS::IAM::",
+    "AWS::Kinesis::",
+    "AWS::KinesisFirehose::",
+    "AWS::KMS::",
+    "AWS::Logs::",
+    "AWS::Route53::",
+    "AWS::S3::",
+    "AWS::SecretsManager::",
+    "AWS::SES::",
+    "AWS::SNS::",
+    "AWS::SQS::",
+    "AWS::SSM::",
+    "AWS::StepFunctions::",
+    "AWS::WAFv2::",
+    "Custom::",
+    "AWS::CDK::",
+)
+_NO_ADDRESS_TYPES = frozenset(
+    {
+        "AWS::AutoScaling::ScalingPolicy",
+        "AWS::AutoScaling::ScheduledAction",
+        "AWS::AutoScaling::LifecycleHook",
+        "AWS::ApplicationAutoScaling::ScalableTarget",
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
+        "AWS::ECS::Cluster",
+        "AWS::ECS::TaskDefinition",
+        "AWS::ECS::CapacityProvider",
+        "AWS::ECS::ClusterCapacityProviderAssociations",
+        "AWS::ElasticLoadBalancingV2::Listener",
+        "AWS::ElasticLoadBalancingV2::ListenerRule",
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        "AWS::Lambda::Permission",
+        "AWS::Lambda::Version",
+        "AWS::Lambda::Alias",
+        "AWS::Lambda::EventSourceMapping",
+        "AWS::Lambda::LayerVersion",
+        "AWS::RDS::DBSubnetGroup",
+        "AWS::RDS::DBParameterGroup",
+        "AWS::RDS::DBClusterParameterGroup",
+        "AWS::ElastiCache::SubnetGroup",
+        "AWS::EC2::DHCPOptions",
+        "AWS::EC2::VPCDHCPOptionsAssociation",
+        "AWS::EC2::FlowLog",
+        "AWS::EC2::NetworkAcl",
+        "AWS::EC2::NetworkAclEntry",
+        "AWS::EC2::SubnetNetworkAclAssociation",
+        "AWS::EC2::EgressOnlyInternetGateway",
+        "AWS::EC2::EIPAssociation",
+        "AWS::EC2::KeyPair",
+        "AWS::EC2::Volume",
+        "AWS::EC2::VolumeAttachment",
+        "AWS::EC2::PlacementGroup",
+        "AWS::EC2::PrefixList",
+        "AWS::EC2::CustomerGateway",
+        "AWS::EC2::VPNConnection",
+        "AWS::EC2::VPNConnectionRoute",
+        "AWS::EC2::VPNGatewayRoutePropagation",
+        "AWS::EC2::VPCPeeringConnection",
+        "AWS::EC2::TransitGateway",
+        "AWS::EC2::TransitGatewayAttachment",
+        "AWS::EC2::TransitGatewayVpcAttachment",
+        "AWS::EC2::TransitGatewayRouteTable",
+        "AWS::EC2::TransitGatewayRoute",
+        "AWS::EC2::TransitGatewayRouteTableAssociation",
+        "AWS::EC2::TransitGatewayRouteTablePropagation",
+        "AWS::EC2::SubnetCidrBlock",
+        "AWS::EC2::VPCEndpointService",
+        "AWS::EC2::VPCEndpointServicePermissions",
+        "AWS::EC2::NetworkInterfaceAttachment",
+        "AWS::EC2::GatewayRouteTableAssociation",
+        "AWS::EC2::CarrierGateway",
+        "AWS::EC2::IPAM",
+        "AWS::EC2::IPAMPool",
+    }
+)
+
+
+def may_hold_address(kind: object) -> bool:
+    """Whether an unmodelled resource type may place a network interface in a VPC."""
+    if not isinstance(kind, str):
+        return False
+    return kind not in _NO_ADDRESS_TYPES and not kind.startswith(_NO_ADDRESS_NAMESPACES)
+
+
 def build_network(resolver: Resolver) -> Network:
     return _Builder(resolver).build()
 
@@ -71,6 +175,7 @@ class _Builder:
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
         self.network = Network()
+        self._unmodeled: list[Resource] = []  # resources that may hold an address in a VPC
         self._first: list[Callable[[], None]] = []
         self._wiring: list[Callable[[], None]] = []
         self._constructors: dict[str, Callable[[Resource], None]] = {
@@ -97,7 +202,7 @@ class _Builder:
         for logical_id, body in self.resolver.resources.items():
             kind = body.get("Type") if isinstance(body, dict) else None
             constructor = self._constructors.get(kind) if isinstance(kind, str) else None
-            if constructor is None:
+            if constructor is None and not may_hold_address(kind):
                 continue
             exists = self.resolver.resource_condition(logical_id)
             if exists is False:
@@ -112,11 +217,17 @@ class _Builder:
                 certain=exists is True,
                 depends_on=_depends_on(body),
             )
-            constructor(resource)
+            if constructor is None:
+                self._unmodeled.append(resource)
+            else:
+                constructor(resource)
         # Relations are wired once every object exists; subnets learn their VPC first, since
         # a workload without groups takes the default group of its subnet's VPC.
         for wire in self._first + self._wiring:
             wire()
+        for vpc in self.network.vpcs:
+            if vpc.default_security_group is not None:
+                vpc.default_security_group.possible_members.extend(self._unmodeled)
         return self.network
 
     # -- helpers ------------------------------------------------------------------------------

@@ -13,14 +13,6 @@ from vpclint import __version__
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def main() -> None:
-    # Answer --version before importing anything else: pre-commit and CI call it to probe.
-    if sys.argv[1:] == ["--version"]:
-        print(f"vpclint {__version__}")
-        return
-    cli(prog_name="vpclint")
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vpclint", message="%(prog)s %(version)s")
 def cli() -> None:

@@ -8,14 +8,16 @@ Unknown where the reason matters). Objects whose `Condition` is undecided are ke
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
 from vpclint.nodes import MapNode, Mark
-from vpclint.values import Unknown
+from vpclint.values import UNKNOWN_PART, Unknown
 
 IPv4Network = ipaddress.IPv4Network
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 
 
 class Tier(Enum):
@@ -294,6 +296,9 @@ class SecurityGroup(Resource):
     unreadable: list[Unknown] = field(default_factory=list)
     is_default: bool = False
     members: list[Resource] = field(default_factory=list)
+    # Resources vpclint does not model that may sit in this group without naming it (only
+    # for a default group: an ECS service or Auto Scaling group given no security groups).
+    possible_members: list[Resource] = field(default_factory=list)
 
     @property
     def egress(self) -> list[SecurityGroupRule]:
@@ -327,14 +332,18 @@ class VpcEndpoint(Resource):
 
     @property
     def service(self) -> str | None:
-        """The short service name: "s3" for com.amazonaws.us-east-1.s3."""
+        """The service after the region: "s3" for com.amazonaws.us-east-1.s3, "ecr.api"."""
         name = self.service_name
         if not isinstance(name, str):
-            text = getattr(name, "text", None)
-            if not text or "\x00" in text.rsplit(".", 1)[-1]:
+            name = getattr(name, "text", None)  # the known parts of a partly known name
+            if not name:
                 return None
-            name = text
-        return name.rsplit(".", 1)[-1] if "." in name else name
+        parts = name.split(".")
+        after_region = next(
+            (parts[i + 1 :] for i, part in enumerate(parts) if _REGION.match(part)), parts[-1:]
+        )
+        service = ".".join(after_region)
+        return service if service and UNKNOWN_PART not in service else None
 
     @property
     def effective_security_groups(self) -> list[SecurityGroup | Unknown | str] | Unknown:

@@ -92,7 +92,12 @@ def _from_vpc(rule: SecurityGroupRule, vpc: Vpc | None) -> bool | Unknown:
     if rule.peer is not None:
         if rule.peer is rule.group and rule.group.is_default:
             # The default group admits its own members: does anything but an endpoint join it?
-            return any(not isinstance(m, VpcEndpoint) for m in rule.group.members)
+            if any(not isinstance(member, VpcEndpoint) for member in rule.group.members):
+                return True
+            if rule.group.possible_members:
+                names = ", ".join(m.logical_id for m in rule.group.possible_members[:3])
+                return Unknown(f"{names} may sit in the default security group")
+            return False
         return True
     if rule.cidr_ipv4 is not None:
         block = network_of(rule.cidr_ipv4)
