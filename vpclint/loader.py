@@ -54,6 +54,7 @@ _FUNCTION_TAGS = {
 _YAML = "tag:yaml.org,2002:"
 # Past this many nodes a document is an alias expansion bomb, not a template.
 MAX_NODES = 2_000_000
+_IN_PROGRESS = -1
 # Text that marks a file as meant to be a template, even when it does not parse.
 _TEMPLATE_HINT = re.compile(r"AWSTemplateFormatVersion|[\"']?Type[\"']?\s*:\s*[\"']?AWS::")
 
@@ -87,9 +88,10 @@ def read_text(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         before = raw[: error.start]
-        line = before.count(b"\n") + 1
-        column = error.start - (before.rfind(b"\n") + 1) + 1
-        raise LoadError("file is not valid UTF-8", line, column) from None
+        line_start = before.rfind(b"\n") + 1
+        # Columns count characters, as editors do, not bytes.
+        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        raise LoadError("file is not valid UTF-8", before.count(b"\n") + 1, column) from None
 
 
 def looks_like_template(text: str) -> bool:
@@ -111,9 +113,21 @@ def is_template(data: Any) -> bool:
 
 
 def parse(text: str, is_json: bool = False) -> Any:
-    """Parse YAML (or JSON) text into marked data; raises LoadError."""
-    if is_json or text.lstrip().startswith("{"):
+    """Parse YAML (or JSON) text into marked data; raises LoadError.
+
+    Text that starts with "{" but is not JSON may still be a YAML flow mapping; when it is
+    neither, the JSON error is the one reported.
+    """
+    if is_json:
         return _parse_json(text)
+    if text.lstrip().startswith("{"):
+        try:
+            return _parse_json(text)
+        except LoadError as json_error:
+            try:
+                return _compose(text)
+            except LoadError:
+                raise json_error from None
     return _compose(text)
 
 
@@ -163,31 +177,55 @@ def _compose(text: str) -> Any:
     if root is None:
         return None
     try:
+        if _expanded_size(root, {}) > MAX_NODES:
+            raise LoadError(
+                f"document expands to more than {MAX_NODES:,} nodes through aliases",
+                *_mark(root),
+            )
         return _Converter().convert(root)
     except RecursionError:
         raise LoadError("invalid YAML: nesting is too deep", 1, 1) from None
+
+
+def _expanded_size(node: Any, sizes: dict[int, int]) -> int:
+    """How many nodes the document has once every alias is expanded (each node counted once
+    per place it appears); linear in the composed nodes, so an alias bomb costs nothing."""
+    known = sizes.get(id(node))
+    if known == _IN_PROGRESS:
+        raise LoadError("an alias refers to the node that contains it", *_mark(node))
+    if known is not None:
+        return known
+    sizes[id(node)] = _IN_PROGRESS
+    children = node.value if isinstance(node.value, list) else []
+    total = 1
+    for child in children:
+        for part in child if isinstance(child, tuple) else (child,):
+            total += _expanded_size(part, sizes)
+    sizes[id(node)] = total
+    return total
 
 
 def _mark(node: Any) -> Mark:
     return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-class _Converter:
-    """Turns composed YAML nodes into MapNode/SeqNode/StrNode and plain scalars."""
+def _value_mark(key_node: Any, value_node: Any) -> Mark:
+    # An empty value ("Key:" and nothing) starts where the next token does; it belongs after
+    # its key instead.
+    if value_node.value == "" and value_node.start_mark.line > key_node.end_mark.line:
+        return Mark(key_node.end_mark.line + 1, key_node.end_mark.column + 2)
+    return _mark(value_node)
 
-    def __init__(self) -> None:
-        self.count = 0
-        self.in_progress: set[int] = set()
+
+class _Converter:
+    """Turns composed YAML nodes into MapNode/SeqNode/StrNode and plain scalars.
+
+    The node graph has been measured first (_expanded_size): it is finite and of bounded size.
+    """
 
     def convert(self, node: Any) -> Any:
         from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise LoadError(
-                f"document expands to more than {MAX_NODES:,} nodes (alias expansion?)",
-                *_mark(node),
-            )
         tag = node.tag.value if hasattr(node.tag, "value") else node.tag
         if tag in _FUNCTION_TAGS:
             return self._function(_FUNCTION_TAGS[tag], node)
@@ -197,16 +235,10 @@ class _Converter:
             return self._function(f"Fn::{tag[1:]}", node)
         if isinstance(node, ScalarNode):
             return self._scalar(tag, node)
-        if id(node) in self.in_progress:
-            raise LoadError("an alias refers to the node that contains it", *_mark(node))
-        self.in_progress.add(id(node))
-        try:
-            if isinstance(node, MappingNode) and tag == _YAML + "map":
-                return self._mapping(node)
-            if isinstance(node, SequenceNode) and tag == _YAML + "seq":
-                return self._sequence(node)
-        finally:
-            self.in_progress.discard(id(node))
+        if isinstance(node, MappingNode) and tag == _YAML + "map":
+            return self._mapping(node)
+        if isinstance(node, SequenceNode) and tag == _YAML + "seq":
+            return self._sequence(node)
         raise LoadError(f"tag {tag} is not allowed in a template", *_mark(node))
 
     def _function(self, name: str, node: Any) -> MapNode:
@@ -224,23 +256,12 @@ class _Converter:
         else:
             from ruamel.yaml.nodes import MappingNode
 
-            # Convert the collection as if it had its standard tag.
-            standard = _YAML + ("map" if isinstance(node, MappingNode) else "seq")
-            value = self._as_collection(node, standard)
+            value = self._mapping(node) if isinstance(node, MappingNode) else self._sequence(node)
         result = MapNode(mark)
         result[name] = value
         result.key_marks[name] = mark
         result.value_marks[name] = mark
         return result
-
-    def _as_collection(self, node: Any, tag: str) -> Any:
-        if id(node) in self.in_progress:
-            raise LoadError("an alias refers to the node that contains it", *_mark(node))
-        self.in_progress.add(id(node))
-        try:
-            return self._mapping(node) if tag.endswith("map") else self._sequence(node)
-        finally:
-            self.in_progress.discard(id(node))
 
     def _mapping(self, node: Any) -> MapNode:
         from ruamel.yaml.nodes import ScalarNode
@@ -258,7 +279,7 @@ class _Converter:
                 )
             result[key] = self.convert(value_node)
             result.key_marks[key] = _mark(key_node)
-            result.value_marks[key] = _mark(value_node)
+            result.value_marks[key] = _value_mark(key_node, value_node)
         return result
 
     def _sequence(self, node: Any) -> SeqNode:

@@ -1,6 +1,6 @@
 """The Availability Zones of each region, as `Fn::GetAZs` returns them.
 
-tests/test_regions.py compares this table with the one cfn-lint ships.
+tests/test_resolver.py compares this table with the one cfn-lint ships.
 """
 
 AVAILABILITY_ZONES: dict[str, tuple[str, ...]] = {

@@ -6,6 +6,7 @@ guesses and never raises on template content.
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import re
 from collections.abc import Mapping
@@ -261,8 +262,10 @@ class Resolver:
 
     def _base64(self, argument: Any, mark: Mark) -> Any:
         value = self.resolve(argument)
-        if isinstance(value, (str, Unknown)):
-            return value
+        if isinstance(value, Unknown):
+            return Unknown(value.reason, value.mark)
+        if isinstance(value, str):
+            return base64.b64encode(value.encode("utf-8")).decode("ascii")
         return Unknown("Fn::Base64 takes a string", mark)
 
     def _cidr(self, argument: Any, mark: Mark) -> Any:
@@ -434,6 +437,8 @@ class Resolver:
 def cidr_blocks(block: Any, count: Any, bits: Any, mark: Mark = NOWHERE) -> list[str] | Unknown:
     """`Fn::Cidr`: the first `count` blocks with `bits` host bits each, cut from `block`."""
     try:
+        if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in (count, bits)):
+            raise ValueError
         network = ipaddress.ip_network(str(block), strict=False)
         count, bits = int(count), int(bits)
     except ValueError:
@@ -450,7 +455,8 @@ def cidr_blocks(block: Any, count: Any, bits: Any, mark: Mark = NOWHERE) -> list
         )
     size = 2**bits
     start = int(network.network_address)
-    return [str(ipaddress.ip_network((start + i * size, prefix))) for i in range(count)]
+    block_type = type(network)  # an IPv6 block stays IPv6 even for small numbers
+    return [str(block_type((start + i * size, prefix))) for i in range(count)]
 
 
 def _section(template: Mapping[str, Any], name: str) -> dict[str, Any]:
