@@ -255,3 +255,11 @@ def test_installed_command_reports_bad_input_in_one_line(tmp_path: Path) -> None
     assert done.returncode == 2
     assert "Traceback" not in done.stdout + done.stderr
     assert "2:7  error  invalid JSON: Expecting value" in done.stdout
+
+
+def test_colour_in_a_terminal_and_none_with_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("FORCE_COLOR", "1")  # as if stdout were a terminal
+    assert "\x1b[" in run("check", str(BROKEN))[1]
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in run("check", str(BROKEN))[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, TextIO
 
 from vpclint.findings import Finding, Severity
@@ -19,7 +20,11 @@ def render(results: list[FileResult], stream: TextIO | None = None) -> None:
     from rich.markup import escape
 
     # soft_wrap: a long message stays one line, so grep and editors can read the output.
-    console = Console(file=stream, highlight=False, soft_wrap=True)
+    # NO_COLOR asks for plain text: no colour and no bold either.
+    plain = bool(os.environ.get("NO_COLOR"))
+    console = Console(
+        file=stream, highlight=False, soft_wrap=True, color_system=None if plain else "auto"
+    )
     for result in results:
         if result.skipped or (
             not result.findings and result.error is None and not result.internal_errors
