@@ -7,25 +7,37 @@ from typing import Any, TypeVar
 
 from vpclint.intent import subnet_intent
 from vpclint.model import (
+    CustomerGateway,
     ElasticIp,
     EndpointType,
     GatewayAttachment,
     Instance,
     InternetGateway,
+    LoadBalancer,
+    LoadBalancerKind,
     NatGateway,
     Network,
+    NetworkAcl,
+    NetworkAclAssociation,
+    NetworkAclEntry,
     NetworkInterface,
+    PeeringConnection,
     Resource,
     Route,
+    RoutePropagation,
     RouteTable,
     RouteTableAssociation,
     RouteTarget,
     SecurityGroup,
     SecurityGroupRule,
     Subnet,
+    SubnetGroup,
     TargetKind,
+    TransitGateway,
+    TransitGatewayAttachment,
     Vpc,
     VpcEndpoint,
+    VpnConnection,
     VpnGateway,
     normalize_port,
     normalize_protocol,
@@ -52,8 +64,9 @@ _ROUTE_TARGETS = {
 _GATEWAY_ID_PREFIXES = {"igw-": TargetKind.INTERNET_GATEWAY, "vgw-": TargetKind.VPN_GATEWAY}
 
 
-# Resource types that never place a network interface in a VPC; any other type vpclint does not
-# model (an ECS service, an Auto Scaling group, a database) might, in the VPC's default group.
+# Resource types vpclint does not model that never place a network interface in a VPC; any
+# other unmodelled type (an ECS service, an Auto Scaling group, a database) might, in the VPC's
+# default security group.
 _NO_ADDRESS_NAMESPACES = (
     "AWS::ApiGateway::",
     "AWS::ApiGatewayV2::",
@@ -108,31 +121,18 @@ _NO_ADDRESS_TYPES = frozenset(
         "AWS::Lambda::Alias",
         "AWS::Lambda::EventSourceMapping",
         "AWS::Lambda::LayerVersion",
-        "AWS::RDS::DBSubnetGroup",
         "AWS::RDS::DBParameterGroup",
         "AWS::RDS::DBClusterParameterGroup",
-        "AWS::ElastiCache::SubnetGroup",
         "AWS::EC2::DHCPOptions",
         "AWS::EC2::VPCDHCPOptionsAssociation",
-        "AWS::EC2::FlowLog",
-        "AWS::EC2::NetworkAcl",
-        "AWS::EC2::NetworkAclEntry",
-        "AWS::EC2::SubnetNetworkAclAssociation",
         "AWS::EC2::EgressOnlyInternetGateway",
-        "AWS::EC2::EIPAssociation",
         "AWS::EC2::KeyPair",
         "AWS::EC2::Volume",
         "AWS::EC2::VolumeAttachment",
         "AWS::EC2::PlacementGroup",
         "AWS::EC2::PrefixList",
-        "AWS::EC2::CustomerGateway",
-        "AWS::EC2::VPNConnection",
         "AWS::EC2::VPNConnectionRoute",
         "AWS::EC2::VPNGatewayRoutePropagation",
-        "AWS::EC2::VPCPeeringConnection",
-        "AWS::EC2::TransitGateway",
-        "AWS::EC2::TransitGatewayAttachment",
-        "AWS::EC2::TransitGatewayVpcAttachment",
         "AWS::EC2::TransitGatewayRouteTable",
         "AWS::EC2::TransitGatewayRoute",
         "AWS::EC2::TransitGatewayRouteTableAssociation",
@@ -147,6 +147,15 @@ _NO_ADDRESS_TYPES = frozenset(
         "AWS::EC2::IPAMPool",
     }
 )
+
+
+_SUBNET_GROUPS = {
+    "AWS::RDS::DBSubnetGroup": "RDS",
+    "AWS::ElastiCache::SubnetGroup": "ElastiCache",
+    "AWS::Redshift::ClusterSubnetGroup": "Redshift",
+    "AWS::DocDB::DBSubnetGroup": "DocumentDB",
+    "AWS::Neptune::DBSubnetGroup": "Neptune",
+}
 
 
 def may_hold_address(kind: object) -> bool:
@@ -196,6 +205,21 @@ class _Builder:
             "AWS::EC2::VPCEndpoint": self._endpoint,
             "AWS::EC2::Instance": self._instance,
             "AWS::EC2::NetworkInterface": self._network_interface,
+            "AWS::EC2::EIPAssociation": self._eip_association,
+            "AWS::EC2::NetworkAcl": self._network_acl,
+            "AWS::EC2::NetworkAclEntry": self._network_acl_entry,
+            "AWS::EC2::SubnetNetworkAclAssociation": self._acl_association,
+            "AWS::ElasticLoadBalancingV2::LoadBalancer": self._load_balancer,
+            "AWS::ElasticLoadBalancing::LoadBalancer": self._load_balancer,
+            **{kind: self._subnet_group for kind in _SUBNET_GROUPS},
+            "AWS::EC2::CustomerGateway": self._customer_gateway,
+            "AWS::EC2::VPNConnection": self._vpn_connection,
+            "AWS::EC2::VPNGatewayRoutePropagation": self._route_propagation,
+            "AWS::EC2::TransitGateway": self._transit_gateway,
+            "AWS::EC2::TransitGatewayAttachment": self._transit_gateway_attachment,
+            "AWS::EC2::TransitGatewayVpcAttachment": self._transit_gateway_attachment,
+            "AWS::EC2::VPCPeeringConnection": self._peering_connection,
+            "AWS::EC2::FlowLog": self._flow_log,
         }
 
     def build(self) -> Network:
@@ -228,6 +252,7 @@ class _Builder:
         for vpc in self.network.vpcs:
             if vpc.default_security_group is not None:
                 vpc.default_security_group.possible_members.extend(self._unmodeled)
+        self.network.cidr_problems = sorted(self.resolver.cidr_problems.items())
         return self.network
 
     # -- helpers ------------------------------------------------------------------------------
@@ -321,6 +346,31 @@ class _Builder:
             SecurityGroupRule(default, "ingress", vpc.mark, default.logical_id, peer=default)
         )
         vpc.default_security_group = default
+        # The default network ACL allows all traffic both ways (rule 100, then the final deny).
+        acl = NetworkAcl(
+            f"{vpc.logical_id}.DefaultNetworkAcl",
+            "AWS::EC2::NetworkAcl",
+            vpc.mark,
+            certain=vpc.certain,
+            implicit=True,
+            vpc=vpc,
+            is_default=True,
+        )
+        for egress in (False, True):
+            acl.entries.append(
+                NetworkAclEntry(
+                    f"{acl.logical_id}.{'Egress' if egress else 'Ingress'}100",
+                    "AWS::EC2::NetworkAclEntry",
+                    vpc.mark,
+                    certain=vpc.certain,
+                    implicit=True,
+                    acl=acl,
+                    rule_number=100,
+                    egress=egress,
+                    cidr_ipv4="0.0.0.0/0",
+                )
+            )
+        vpc.default_network_acl = acl
         self.network.vpcs.append(vpc)
 
     def _vpc_cidr_block(self, base: Resource) -> None:
@@ -480,6 +530,31 @@ class _Builder:
     def _elastic_ip(self, base: Resource) -> None:
         eip = self._make(ElasticIp, base, domain=base.properties.get("Domain"))
         self.network.elastic_ips.append(eip)
+
+        def wire() -> None:
+            self._associate_eip(eip, base.properties)
+
+        self._wiring.append(wire)
+
+    def _eip_association(self, base: Resource) -> None:
+        def wire() -> None:
+            props = base.properties
+            eip = self._lookup(props.get("AllocationId"), ElasticIp) or self._lookup(
+                props.get("EIP"), ElasticIp
+            )
+            if eip is not None and base.certain:
+                self._associate_eip(eip, props)
+
+        self._wiring.append(wire)
+
+    def _associate_eip(self, eip: ElasticIp, props: MapNode) -> None:
+        instance = self._lookup(props.get("InstanceId"), Instance)
+        interface = self._lookup(props.get("NetworkInterfaceId"), NetworkInterface)
+        if instance is not None:
+            eip.instance = instance
+            instance.elastic_ips.append(eip)
+        if interface is not None:
+            eip.network_interface = interface
 
     # -- security groups ----------------------------------------------------------------------
 
@@ -686,6 +761,197 @@ class _Builder:
         for group in _known(groups, SecurityGroup):
             group.members.append(member)
 
+    # -- network ACLs -------------------------------------------------------------------------
+
+    def _network_acl(self, base: Resource) -> None:
+        acl = self._make(NetworkAcl, base)
+        self.network.network_acls.append(acl)
+
+        def wire() -> None:
+            acl.vpc = self._lookup(base.properties.get("VpcId"), Vpc)
+
+        self._wiring.append(wire)
+
+    def _network_acl_entry(self, base: Resource) -> None:
+        props = base.properties
+        ports = props.get("PortRange")
+        ports = ports if isinstance(ports, dict) else {}
+        action = props.get("RuleAction")
+        entry = self._make(
+            NetworkAclEntry,
+            base,
+            rule_number=_number(props.get("RuleNumber")),
+            egress=as_bool(props.get("Egress"), False),
+            action=action.lower() if isinstance(action, str) else Unknown("unknown action"),
+            protocol=normalize_protocol(props.get("Protocol")),
+            cidr_ipv4=props.get("CidrBlock"),
+            cidr_ipv6=props.get("Ipv6CidrBlock"),
+            from_port=normalize_port(ports.get("From")),
+            to_port=normalize_port(ports.get("To")),
+            icmp=props.get("Icmp"),
+        )
+        self.network.network_acl_entries.append(entry)
+
+        def wire() -> None:
+            entry.acl = self._acl_of(props.get("NetworkAclId"))
+            if entry.acl is not None:
+                entry.acl.entries.append(entry)
+
+        self._wiring.append(wire)
+
+    def _acl_association(self, base: Resource) -> None:
+        association = self._make(NetworkAclAssociation, base)
+
+        def wire() -> None:
+            props = base.properties
+            association.subnet = self._lookup(props.get("SubnetId"), Subnet)
+            association.acl = self._acl_of(props.get("NetworkAclId"))
+            if association.subnet:
+                association.subnet.acl_associations.append(association)
+            if association.acl:
+                association.acl.associations.append(association)
+
+        self._wiring.append(wire)
+
+    def _acl_of(self, value: Any) -> NetworkAcl | None:
+        if isinstance(value, ResourceRef) and value.attribute == "DefaultNetworkAcl":
+            vpc = self._lookup(ResourceRef(value.logical_id), Vpc)
+            return vpc.default_network_acl if vpc else None
+        return self._lookup(value, NetworkAcl)
+
+    # -- load balancers and subnet groups -----------------------------------------------------
+
+    def _load_balancer(self, base: Resource) -> None:
+        props = base.properties
+        classic = base.type == "AWS::ElasticLoadBalancing::LoadBalancer"
+        kind: LoadBalancerKind | Unknown
+        written = "classic" if classic else props.get("Type", "application")
+        try:
+            kind = written if isinstance(written, Unknown) else LoadBalancerKind(written)
+        except ValueError:
+            kind = Unknown(f"{written!r} is not a load balancer type")
+        balancer = self._make(
+            LoadBalancer, base, kind=kind, scheme=props.get("Scheme", "internet-facing")
+        )
+        self.network.load_balancers.append(balancer)
+
+        def wire() -> None:
+            subnets = props.get("Subnets")
+            mappings = props.get("SubnetMappings")
+            if subnets is None and isinstance(mappings, list):
+                subnets = [m.get("SubnetId") if isinstance(m, dict) else m for m in mappings]
+            if subnets is None and isinstance(mappings, Unknown):
+                subnets = mappings
+            balancer.subnets = (
+                self._refer_all(subnets, Subnet)
+                if subnets is not None
+                else Unknown("the load balancer names no subnets")
+            )
+            for subnet in _known(balancer.subnets, Subnet):
+                subnet.workloads.append(balancer)
+            if props.get("SecurityGroups", []) != []:
+                balancer.security_groups = self._security_groups(props["SecurityGroups"])
+            elif kind in (LoadBalancerKind.APPLICATION, LoadBalancerKind.CLASSIC):
+                # Without groups an Application or Classic Load Balancer takes the default group.
+                first = next(iter(_known(balancer.subnets, Subnet)), None)
+                balancer.security_groups = self._placed_groups(None, first)
+            self._join_groups(balancer, balancer.security_groups or [])
+
+        self._wiring.append(wire)
+
+    def _subnet_group(self, base: Resource) -> None:
+        group = self._make(SubnetGroup, base, service=_SUBNET_GROUPS[base.type])
+        self.network.subnet_groups.append(group)
+
+        def wire() -> None:
+            group.subnets = self._refer_all(base.properties.get("SubnetIds"), Subnet)
+
+        self._wiring.append(wire)
+
+    # -- hybrid and peering -------------------------------------------------------------------
+
+    def _customer_gateway(self, base: Resource) -> None:
+        self.network.customer_gateways.append(self._make(CustomerGateway, base))
+
+    def _vpn_connection(self, base: Resource) -> None:
+        connection = self._make(VpnConnection, base)
+        self.network.vpn_connections.append(connection)
+
+        def wire() -> None:
+            props = base.properties
+            connection.customer_gateway = self._optional(
+                props.get("CustomerGatewayId"), CustomerGateway
+            )
+            connection.vpn_gateway = self._optional(props.get("VpnGatewayId"), VpnGateway)
+            connection.transit_gateway = self._optional(
+                props.get("TransitGatewayId"), TransitGateway
+            )
+
+        self._wiring.append(wire)
+
+    def _route_propagation(self, base: Resource) -> None:
+        propagation = self._make(RoutePropagation, base)
+        self.network.route_propagations.append(propagation)
+
+        def wire() -> None:
+            props = base.properties
+            propagation.vpn_gateway = self._optional(props.get("VpnGatewayId"), VpnGateway)
+            propagation.route_tables = self._refer_all(props.get("RouteTableIds"), RouteTable)
+
+        self._wiring.append(wire)
+
+    def _transit_gateway(self, base: Resource) -> None:
+        self.network.transit_gateways.append(self._make(TransitGateway, base))
+
+    def _transit_gateway_attachment(self, base: Resource) -> None:
+        attachment = self._make(TransitGatewayAttachment, base)
+        self.network.transit_gateway_attachments.append(attachment)
+
+        def wire() -> None:
+            props = base.properties
+            attachment.vpc = self._lookup(props.get("VpcId"), Vpc)
+            attachment.transit_gateway = self._optional(
+                props.get("TransitGatewayId"), TransitGateway
+            )
+            attachment.subnets = self._refer_all(props.get("SubnetIds"), Subnet)
+            if isinstance(attachment.transit_gateway, TransitGateway):
+                attachment.transit_gateway.attachments.append(attachment)
+
+        self._wiring.append(wire)
+
+    def _peering_connection(self, base: Resource) -> None:
+        props = base.properties
+        peering = self._make(
+            PeeringConnection,
+            base,
+            cross_account_or_region="PeerOwnerId" in props or "PeerRegion" in props,
+        )
+        self.network.peering_connections.append(peering)
+
+        def wire() -> None:
+            peering.vpc = self._lookup(props.get("VpcId"), Vpc)
+            peering.peer_vpc = self._optional(props.get("PeerVpcId"), Vpc)
+
+        self._wiring.append(wire)
+
+    def _flow_log(self, base: Resource) -> None:
+        self.network.flow_logs.append(base)
+
+        def wire() -> None:
+            props = base.properties
+            ids = props.get("ResourceIds")
+            targets = ids if isinstance(ids, list) else [props.get("ResourceId")]
+            for target in targets:
+                vpc = self._lookup(target, Vpc)
+                if vpc is not None:
+                    vpc.flow_logs.append(base)
+
+        self._wiring.append(wire)
+
+    def _optional(self, value: Any, cls: type[R]) -> R | Unknown | str | None:
+        """A reference that may be absent (None), inside the template, or outside it."""
+        return None if value is None else self._refer(value, cls)
+
 
 def _known(items: Any, cls: type[R]) -> list[R]:
     """The template objects of type `cls` in a list of references."""
@@ -699,3 +965,12 @@ def _depends_on(body: dict) -> tuple[str, ...]:
     if isinstance(depends, list):
         return tuple(item for item in depends if isinstance(item, str))
     return ()
+
+
+def _number(value: Any) -> int | Unknown:
+    if isinstance(value, Unknown):
+        return value
+    try:
+        return int(str(value))
+    except ValueError:
+        return Unknown(f"{value!r} is not a number")

@@ -77,6 +77,8 @@ class Vpc(Resource):
     gateway_attachments: list[GatewayAttachment] = field(default_factory=list)
     main_route_table: RouteTable | None = None
     default_security_group: SecurityGroup | None = None
+    default_network_acl: NetworkAcl | None = None
+    flow_logs: list[Resource] = field(default_factory=list)
 
     @property
     def networks(self) -> list[IPv4Network] | None:
@@ -95,7 +97,22 @@ class Subnet(Resource):
     map_public_ip_on_launch: bool | Unknown = False
     intent: Intent = Intent(Tier.UNKNOWN)
     associations: list[RouteTableAssociation] = field(default_factory=list)
+    acl_associations: list[NetworkAclAssociation] = field(default_factory=list)
     workloads: list[Resource] = field(default_factory=list)
+
+    @property
+    def network_acl(self) -> NetworkAcl | Unknown:
+        """The network ACL the subnet uses: its association, or the VPC's default ACL."""
+        if any(not a.certain or a.acl is None for a in self.acl_associations):
+            return Unknown(f"the network ACL of subnet {self.logical_id} is not known", self.mark)
+        acls = {id(a.acl): a.acl for a in self.acl_associations}
+        if len(acls) > 1:
+            return Unknown(f"subnet {self.logical_id} has several network ACLs", self.mark)
+        if acls:
+            return next(iter(acls.values()))  # type: ignore[return-value]
+        if self.vpc is None or self.vpc.default_network_acl is None:
+            return Unknown(f"the VPC of subnet {self.logical_id} is not in the template", self.mark)
+        return self.vpc.default_network_acl
 
     @property
     def route_table(self) -> RouteTable | Unknown:
@@ -216,6 +233,48 @@ class NatGateway(Resource):
 @dataclass(eq=False, repr=False)
 class ElasticIp(Resource):
     domain: Any = None
+    instance: Instance | None = None
+    network_interface: NetworkInterface | None = None
+
+
+@dataclass(eq=False, repr=False)
+class CustomerGateway(Resource):
+    pass
+
+
+@dataclass(eq=False, repr=False)
+class TransitGateway(Resource):
+    attachments: list[TransitGatewayAttachment] = field(default_factory=list)
+
+
+@dataclass(eq=False, repr=False)
+class TransitGatewayAttachment(Resource):
+    vpc: Vpc | None = None
+    transit_gateway: TransitGateway | Unknown | str | None = None
+    subnets: list[Subnet | Unknown | str] | Unknown = field(default_factory=list)
+
+
+@dataclass(eq=False, repr=False)
+class VpnConnection(Resource):
+    customer_gateway: CustomerGateway | Unknown | str | None = None
+    vpn_gateway: VpnGateway | Unknown | str | None = None
+    transit_gateway: TransitGateway | Unknown | str | None = None
+
+
+@dataclass(eq=False, repr=False)
+class RoutePropagation(Resource):
+    """`AWS::EC2::VPNGatewayRoutePropagation`: a VPN gateway's routes into route tables."""
+
+    vpn_gateway: VpnGateway | Unknown | str | None = None
+    route_tables: list[RouteTable | Unknown | str] | Unknown = field(default_factory=list)
+
+
+@dataclass(eq=False, repr=False)
+class PeeringConnection(Resource):
+    vpc: Vpc | None = None
+    peer_vpc: Vpc | Unknown | str | None = None
+    # True when the peer is named in another account or region (it cannot be this template's).
+    cross_account_or_region: bool = False
 
 
 # -- security groups ----------------------------------------------------------------------------
@@ -268,23 +327,27 @@ class SecurityGroupRule:
 
     def allows_port(self, protocol: str, port: int) -> bool | Unknown:
         """Whether the rule lets `protocol` (a number in text) through on `port`."""
-        if isinstance(self.protocol, Unknown):
-            return self.protocol
-        if self.protocol == ALL_PROTOCOLS:
-            return True
-        if self.protocol != protocol:
-            return False
-        low, high = self.from_port, self.to_port
-        for bound in (low, high):
-            if isinstance(bound, Unknown):
-                return bound
-        if low is None and high is None:
-            return True
-        if low in (None, -1) and high in (None, -1):
-            return True
-        low = low if low is not None else high
-        high = high if high is not None else low
-        return low <= port <= high  # type: ignore[operator]
+        return _matches(self.protocol, self.from_port, self.to_port, protocol, port)
+
+
+def _matches(
+    rule_protocol: str | Unknown, low: Any, high: Any, protocol: str, port: int
+) -> bool | Unknown:
+    """Whether a rule of `rule_protocol` and ports low..high covers `protocol` on `port`."""
+    if isinstance(rule_protocol, Unknown):
+        return rule_protocol
+    if rule_protocol == ALL_PROTOCOLS:
+        return True
+    if rule_protocol != protocol:
+        return False
+    for bound in (low, high):
+        if isinstance(bound, Unknown):
+            return bound
+    if low in (None, -1) and high in (None, -1):
+        return True
+    low = low if low not in (None, -1) else high
+    high = high if high not in (None, -1) else low
+    return low <= port <= high  # type: ignore[operator]
 
 
 @dataclass(eq=False, repr=False)
@@ -308,6 +371,57 @@ class SecurityGroup(Resource):
         return [
             SecurityGroupRule(self, "egress", self.mark, self.logical_id, cidr_ipv4="0.0.0.0/0")
         ]
+
+
+# -- network ACLs ------------------------------------------------------------------------------
+
+
+@dataclass(eq=False, repr=False)
+class NetworkAclEntry(Resource):
+    acl: NetworkAcl | None = None
+    rule_number: int | Unknown = 0
+    egress: bool | Unknown = False
+    action: str | Unknown = "allow"  # "allow" or "deny"
+    protocol: str | Unknown = ALL_PROTOCOLS
+    cidr_ipv4: Any = None
+    cidr_ipv6: Any = None
+    from_port: int | Unknown | None = None
+    to_port: int | Unknown | None = None
+    icmp: Any = None
+
+    def allows_port(self, protocol: str, port: int) -> bool | Unknown:
+        """Whether the entry matches `protocol` (a number in text) on `port`."""
+        return _matches(self.protocol, self.from_port, self.to_port, protocol, port)
+
+
+@dataclass(eq=False, repr=False)
+class NetworkAcl(Resource):
+    vpc: Vpc | None = None
+    entries: list[NetworkAclEntry] = field(default_factory=list)
+    associations: list[NetworkAclAssociation] = field(default_factory=list)
+    is_default: bool = False
+
+    def entries_in(self, egress: bool) -> list[NetworkAclEntry]:
+        """Entries of one direction in the order AWS evaluates them (lowest number first).
+
+        Entries whose number or direction is unknown are left out; see `readable`.
+        """
+        chosen = [e for e in self.entries if e.egress is egress and isinstance(e.rule_number, int)]
+        return sorted(chosen, key=lambda entry: entry.rule_number)  # type: ignore[arg-type,return-value]
+
+    @property
+    def readable(self) -> bool:
+        """Whether every entry is certain and has a known number and direction."""
+        return all(
+            entry.certain and isinstance(entry.rule_number, int) and isinstance(entry.egress, bool)
+            for entry in self.entries
+        )
+
+
+@dataclass(eq=False, repr=False)
+class NetworkAclAssociation(Resource):
+    subnet: Subnet | None = None
+    acl: NetworkAcl | None = None
 
 
 # -- endpoints and workloads --------------------------------------------------------------------
@@ -370,6 +484,40 @@ class Instance(Resource):
     security_groups: list[SecurityGroup | Unknown | str] | Unknown = field(default_factory=list)
     network_interfaces: list[NetworkInterface] = field(default_factory=list)
     associate_public_ip: bool | Unknown | None = None
+    elastic_ips: list[ElasticIp] = field(default_factory=list)
+
+
+class LoadBalancerKind(Enum):
+    APPLICATION = "application"
+    NETWORK = "network"
+    GATEWAY = "gateway"
+    CLASSIC = "classic"
+
+
+# Addresses a load balancer takes in each of its subnets: AWS asks for at least eight free
+# addresses per subnet for an Application or Classic Load Balancer, one node for the others.
+LOAD_BALANCER_ADDRESSES = {
+    LoadBalancerKind.APPLICATION: 8,
+    LoadBalancerKind.CLASSIC: 8,
+    LoadBalancerKind.NETWORK: 1,
+    LoadBalancerKind.GATEWAY: 1,
+}
+
+
+@dataclass(eq=False, repr=False)
+class LoadBalancer(Resource):
+    kind: LoadBalancerKind | Unknown = LoadBalancerKind.APPLICATION
+    scheme: str | Unknown = "internet-facing"
+    subnets: list[Subnet | Unknown | str] | Unknown = field(default_factory=list)
+    security_groups: list[SecurityGroup | Unknown | str] | Unknown | None = None
+
+
+@dataclass(eq=False, repr=False)
+class SubnetGroup(Resource):
+    """A database or cache subnet group (RDS, ElastiCache, Redshift, DocumentDB, Neptune)."""
+
+    service: str = "RDS"
+    subnets: list[Subnet | Unknown | str] | Unknown = field(default_factory=list)
 
 
 # -- the whole network --------------------------------------------------------------------------
@@ -390,4 +538,17 @@ class Network:
     endpoints: list[VpcEndpoint] = field(default_factory=list)
     instances: list[Instance] = field(default_factory=list)
     network_interfaces: list[NetworkInterface] = field(default_factory=list)
+    network_acls: list[NetworkAcl] = field(default_factory=list)
+    network_acl_entries: list[NetworkAclEntry] = field(default_factory=list)
+    load_balancers: list[LoadBalancer] = field(default_factory=list)
+    subnet_groups: list[SubnetGroup] = field(default_factory=list)
+    customer_gateways: list[CustomerGateway] = field(default_factory=list)
+    vpn_connections: list[VpnConnection] = field(default_factory=list)
+    route_propagations: list[RoutePropagation] = field(default_factory=list)
+    transit_gateways: list[TransitGateway] = field(default_factory=list)
+    transit_gateway_attachments: list[TransitGatewayAttachment] = field(default_factory=list)
+    peering_connections: list[PeeringConnection] = field(default_factory=list)
+    flow_logs: list[Resource] = field(default_factory=list)
+    # Fn::Cidr calls that cannot be satisfied: (where, why), from the resolver.
+    cidr_problems: list[tuple[Mark, str]] = field(default_factory=list)
     resources: dict[str, Resource] = field(default_factory=dict)  # by logical ID

@@ -68,6 +68,8 @@ class Resolver:
         self._parameter_values: dict[str, Any] = {}
         self._properties: dict[str, MapNode] = {}
         self._in_progress: set[tuple[str, str]] = set()
+        # Fn::Cidr calls whose known inputs cannot be satisfied, by where they are written.
+        self.cidr_problems: dict[Mark, str] = {}
         self._functions = {
             "Ref": self._ref,
             "Fn::Base64": self._base64,
@@ -275,7 +277,10 @@ class Resolver:
         for value in (block, count, bits):
             if isinstance(value, Unknown):
                 return Unknown(value.reason, value.mark)
-        return cidr_blocks(block, count, bits, mark)
+        blocks = cidr_blocks(block, count, bits, mark)
+        if isinstance(blocks, Unknown):
+            self.cidr_problems[mark] = blocks.reason  # known inputs, impossible request
+        return blocks
 
     def _find_in_map(self, argument: Any, mark: Mark) -> Any:
         if not isinstance(argument, list) or len(argument) not in (3, 4):

@@ -1,0 +1,1 @@
+"""Addressing rules (VPC2xx): VPC and subnet blocks, overlaps, capacity, Fn::Cidr."""

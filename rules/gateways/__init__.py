@@ -1,0 +1,1 @@
+"""Gateway and hybrid rules (VPC6xx): internet, VPN and transit gateways, flow logs."""

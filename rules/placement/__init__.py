@@ -1,0 +1,1 @@
+"""Placement rules (VPC5xx): load balancers, subnet groups and public addresses."""

@@ -1,0 +1,1 @@
+"""Security group and network ACL rules (VPC4xx)."""
