@@ -183,7 +183,7 @@ def as_bool(value: Any, default: bool | Unknown) -> bool | Unknown:
 class _Builder:
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
-        self.network = Network()
+        self.network = Network(region=resolver.region)
         self._unmodeled: list[Resource] = []  # resources that may hold an address in a VPC
         self._first: list[Callable[[], None]] = []
         self._wiring: list[Callable[[], None]] = []

@@ -525,6 +525,7 @@ class SubnetGroup(Resource):
 
 @dataclass
 class Network:
+    region: str = "us-east-1"  # the region the template was resolved for (AWS::Region)
     vpcs: list[Vpc] = field(default_factory=list)
     subnets: list[Subnet] = field(default_factory=list)
     route_tables: list[RouteTable] = field(default_factory=list)
