@@ -771,3 +771,46 @@ def test_non_utf8_column_counts_characters(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as caught:
         load(path)
     assert (caught.value.line, caught.value.column) == (1, 19)
+
+
+# -- libyaml and the pure-Python parser ---------------------------------------------------------
+
+LIBYAML_REJECTS = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Conditions:
+  NotChina: !Not [!Equals [!Ref AWS::Partition, aws-cn]]
+Resources:
+  VPC:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.0.0.0/16}
+"""
+
+
+def test_template_that_libyaml_rejects_still_loads() -> None:
+    data = parse(LIBYAML_REJECTS)
+    assert data["Conditions"]["NotChina"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "AWS::Partition"}, "aws-cn"]}]
+    }
+    assert data["Conditions"].value_marks["NotChina"] == Mark(3, 13)
+
+
+@pytest.mark.skipif(not vpclint.loader._HAS_LIBYAML, reason="libyaml bindings not installed")
+@pytest.mark.parametrize(
+    "sample",
+    sorted((Path(__file__).parents[1] / "sample_templates").glob("*.yaml")),
+    ids=lambda p: p.name,
+)
+def test_libyaml_and_pure_python_load_the_same(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = sample.read_text(encoding="utf-8")
+    fast = parse(text)
+    monkeypatch.setattr(vpclint.loader, "_HAS_LIBYAML", False)
+    pure = parse(text)
+    assert fast == pure
+    assert all_marks(fast) == all_marks(pure)
+
+
+def test_folded_scalars_have_no_round_trip_markers() -> None:
+    data = parse("Description: >\n  one\n  two\n")
+    assert data["Description"] == "one two\n"

@@ -8,6 +8,7 @@ that the resolver reads.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ _YAML = "tag:yaml.org,2002:"
 # Past this many nodes a document is an alias expansion bomb, not a template.
 MAX_NODES = 2_000_000
 _IN_PROGRESS = -1
+_HAS_LIBYAML = importlib.util.find_spec("_ruamel_yaml") is not None
 # Text that marks a file as meant to be a template, even when it does not parse.
 _TEMPLATE_HINT = re.compile(r"AWSTemplateFormatVersion|[\"']?Type[\"']?\s*:\s*[\"']?AWS::")
 
@@ -159,12 +161,28 @@ def _parse_json(text: str) -> Any:
     return _compose(text.replace("\t", " "))
 
 
-def _compose(text: str) -> Any:
+def _compose_nodes(text: str) -> Any:
+    """The YAML node graph: libyaml when it is installed (about 9x faster), else pure Python.
+
+    libyaml rejects some templates CloudFormation accepts (a plain `AWS::Partition` inside a
+    flow sequence), so on any complaint the pure-Python parser decides, and reports the error.
+    """
     from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    if _HAS_LIBYAML:
+        try:
+            return YAML(typ="safe", pure=False).compose(text)
+        except (YAMLError, RecursionError):
+            pass
+    return YAML(typ="safe", pure=True).compose(text)
+
+
+def _compose(text: str) -> Any:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
-        root = YAML(typ="rt", pure=True).compose(text)
+        root = _compose_nodes(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
