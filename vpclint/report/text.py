@@ -1,61 +1,82 @@
-"""Text for terminals: findings grouped by file, the offending line shown, a summary last."""
+"""Text for people: findings grouped by file, the offending line shown, a summary last.
+
+In a terminal the text goes through rich, in colour; anywhere else (pre-commit, CI logs, a pipe)
+and with NO_COLOR it is written plain, without importing rich at all.
+"""
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, TextIO
+import sys
+from collections.abc import Iterator
+from typing import TextIO
 
 from vpclint.findings import Finding, Severity
 from vpclint.lint import FileResult
 from vpclint.report import Summary
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
+# A line is a list of (text, rich style or "") segments.
+Segment = tuple[str, str]
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
 
 def render(results: list[FileResult], stream: TextIO | None = None) -> None:
-    from rich.console import Console
-    from rich.markup import escape
+    stream = stream or sys.stdout
+    lines = list(_lines(results))
+    if _wants_colour(stream):
+        from rich.console import Console
+        from rich.text import Text
 
-    # soft_wrap: a long message stays one line, so grep and editors can read the output.
-    # NO_COLOR asks for plain text: no colour and no bold either.
-    plain = bool(os.environ.get("NO_COLOR"))
-    console = Console(
-        file=stream, highlight=False, soft_wrap=True, color_system=None if plain else "auto"
-    )
+        # soft_wrap: a long message stays one line, so it can still be searched.
+        console = Console(file=stream, highlight=False, soft_wrap=True)
+        for line in lines:
+            console.print(Text.assemble(*line))
+    else:
+        stream.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
+
+
+def _wants_colour(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _lines(results: list[FileResult]) -> Iterator[list[Segment]]:
     for result in results:
         if result.skipped or (
             not result.findings and result.error is None and not result.internal_errors
         ):
             continue
-        console.print(f"[bold]{escape(result.path)}[/bold]")
+        yield [(result.path, "bold")]
         if result.error is not None:
             error = result.error
             where = f"{error.line}:{error.column}" if error.line else "-"
-            console.print(f"  {where}  [bold red]error[/]  {escape(error.message)}")
+            yield [(f"  {where}  ", ""), ("error", "bold red"), (f"  {error.message}", "")]
         for internal in result.internal_errors:
-            console.print(
-                f"  -  [bold red]internal error[/] in rule {internal.rule}: "
-                f"{escape(internal.message)} (please report this)"
-            )
+            yield [
+                ("  -  ", ""),
+                ("internal error", "bold red"),
+                (f" in rule {internal.rule}: {internal.message} (please report this)", ""),
+            ]
         for finding in result.findings:
-            _finding(console, finding, result.lines)
-        console.print()
-    console.print(_summary_line(Summary.of(results)))
+            yield from _finding(finding, result.lines)
+        yield []
+    yield [(_summary_line(Summary.of(results)), "")]
 
 
-def _finding(console: Console, finding: Finding, lines: list[str]) -> None:
-    from rich.markup import escape
-
-    style = _STYLES[finding.severity]
-    console.print(
-        f"  {finding.line}:{finding.column}  [{style}]{finding.severity.value}[/]  "
-        f"[bold]{finding.rule}[/] {escape(finding.message)} [dim]\\[{finding.name}][/]"
-    )
+def _finding(finding: Finding, lines: list[str]) -> Iterator[list[Segment]]:
+    yield [
+        (f"  {finding.line}:{finding.column}  ", ""),
+        (finding.severity.value, _STYLES[finding.severity]),
+        ("  ", ""),
+        (finding.rule, "bold"),
+        (f" {finding.message} ", ""),
+        (f"[{finding.name}]", "dim"),
+    ]
     if 0 < finding.line <= len(lines):
-        console.print(f"[dim]  {finding.line:>5} │[/] {escape(lines[finding.line - 1])}")
+        yield [(f"  {finding.line:>5} │", "dim"), (f" {lines[finding.line - 1]}", "")]
 
 
 def _summary_line(summary: Summary) -> str:
@@ -69,5 +90,5 @@ def _summary_line(summary: Summary) -> str:
     if summary.files_skipped:
         parts.append(f"{summary.files_skipped} skipped (not templates)")
     if summary.files_failed:
-        parts.append(f"[bold red]{summary.files_failed} could not be checked[/]")
+        parts.append(f"{summary.files_failed} could not be checked")
     return ", ".join(parts) + "."
