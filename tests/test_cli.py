@@ -263,3 +263,17 @@ def test_colour_in_a_terminal_and_none_with_no_color(monkeypatch: pytest.MonkeyP
     assert "\x1b[" in run("check", str(BROKEN))[1]
     monkeypatch.setenv("NO_COLOR", "1")
     assert "\x1b[" not in run("check", str(BROKEN))[1]
+
+
+def test_jobs_give_byte_identical_output(tmp_path: Path) -> None:
+    for copy in range(5):
+        for sample in SAMPLES.glob("*.yaml"):
+            (tmp_path / f"{copy}-{sample.name}").write_text(sample.read_text(encoding="utf-8"))
+    (tmp_path / "broken.yaml").write_text("AWSTemplateFormatVersion: x\nResources: [\n")
+    outputs = {
+        jobs: run("check", "--format", "json", "--jobs", jobs, str(tmp_path))
+        for jobs in ("1", "2", "3")
+    }
+    assert outputs["1"][0] == 2
+    assert outputs["1"] == outputs["2"] == outputs["3"]
+    assert len(json.loads(outputs["1"][1])["files"]) > 8

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -49,6 +50,13 @@ def cli() -> None:
     help="Output format.",
 )
 @click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Files linted in parallel (default 0: one process per CPU core).",
+)
+@click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info"]),
     default="warning",
@@ -61,23 +69,18 @@ def check(
     parameter_pairs: tuple[str, ...],
     parameters_file: str | None,
     output_format: str,
+    jobs: int,
     fail_on: str,
 ) -> None:
     """Lint templates: files, or folders searched for *.yaml, *.yml, *.json, *.template."""
     from vpclint.findings import Severity
-    from vpclint.lint import FileResult, LintOptions, collect_files, lint_file
-    from vpclint.loader import LoadError
+    from vpclint.lint import LintOptions, collect_files, lint_files
 
     parameters = read_parameters_file(parameters_file) if parameters_file else {}
     parameters.update(parse_parameter_pairs(parameter_pairs))
     options = LintOptions(region=region, parameters=parameters)
 
-    results: list[FileResult] = []
-    for path, exists in collect_files(paths):
-        if exists:
-            results.append(lint_file(path, options))
-        else:
-            results.append(FileResult(path, error=LoadError("no such file or folder")))
+    results = lint_files(collect_files(paths), options, jobs=jobs or os.cpu_count() or 1)
 
     if output_format == "json":
         from vpclint.report.json_report import render

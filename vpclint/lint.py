@@ -53,6 +53,38 @@ def collect_files(paths: Iterable[str]) -> list[tuple[str, bool]]:
     return found
 
 
+# Below this many files, starting worker processes costs more than it saves.
+_PARALLEL_FROM = 8
+
+
+def lint_files(
+    paths: Iterable[tuple[str, bool]], options: LintOptions, jobs: int = 1
+) -> list[FileResult]:
+    """Lint (path, exists) pairs, in worker processes when there are many; results keep the
+    order of `paths`, so the output is the same for any number of jobs."""
+    paths = list(paths)
+    existing = [path for path, exists in paths if exists]
+    if jobs > 1 and len(existing) >= _PARALLEL_FROM:
+        from concurrent.futures import ProcessPoolExecutor
+        from functools import partial
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            chunk = max(1, len(existing) // (jobs * 4))
+            done = dict(
+                zip(
+                    existing,
+                    pool.map(partial(lint_file, options=options), existing, chunksize=chunk),
+                    strict=True,
+                )
+            )
+    else:
+        done = {path: lint_file(path, options) for path in existing}
+    return [
+        done[path] if exists else FileResult(path, error=LoadError("no such file or folder"))
+        for path, exists in paths
+    ]
+
+
 def lint_file(path: str, options: LintOptions, rules: Iterable[Rule] | None = None) -> FileResult:
     result = FileResult(path)
     try:

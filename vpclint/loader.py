@@ -65,10 +65,13 @@ class LoadError(Exception):
     """A file that cannot be read or parsed; `line`/`column` are 1-based when known."""
 
     def __init__(self, message: str, line: int | None = None, column: int | None = None):
-        super().__init__(message)
+        super().__init__(message, line, column)  # all three, so it survives pickling
         self.message = message
         self.line = line
         self.column = column
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass
