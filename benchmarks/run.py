@@ -1,0 +1,164 @@
+"""Benchmark vpclint against cfn-lint, whole process, side by side in one run.
+
+    python benchmarks/run.py                 # everything, 5 runs each (about 30 minutes)
+    python benchmarks/run.py --runs 3 --quick  # start-up, seed sample, scaling, jobs only
+
+Prints a table (file, lines, vpclint median, cfn-lint median, ratio, vpclint peak memory) and
+writes it as JSON to benchmarks/results.json. Run it on a quiet machine: the medians of whole
+processes are what pre-commit and CI users wait for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+BIN = Path(sys.executable).parent
+SEED = REPO / "sample_templates" / "private-subnet-ssm-s3-endpoints.yaml"
+CORPUS = Path(os.environ.get("VPCLINT_CORPUS", REPO.parent / "shared" / "corpus"))
+sys.path.insert(0, str(HERE))
+
+from generate import template  # noqa: E402
+
+
+def measure(command: list[str], runs: int) -> tuple[float, float]:
+    """(median seconds, peak resident MiB) of a whole process over `runs` runs."""
+    times, peaks = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, _, usage = os.wait4(process.pid, 0)
+        times.append(time.perf_counter() - start)
+        peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
+    return statistics.median(times), max(peaks)
+
+
+def vpclint(*args: str) -> list[str]:
+    return [str(BIN / "vpclint"), *args]
+
+
+def cfn_lint(path: Path) -> list[str]:
+    return [str(BIN / "cfn-lint"), "--", str(path)]
+
+
+def lines_of(path: Path) -> int:
+    return sum(1 for _ in path.open(encoding="utf-8", errors="replace"))
+
+
+def compare(label: str, path: Path, runs: int, with_cfn_lint: bool = True) -> dict:
+    ours, memory = measure(vpclint("check", "--jobs", "1", str(path)), runs)
+    theirs = measure(cfn_lint(path), runs)[0] if with_cfn_lint else None
+    return {
+        "file": label,
+        "lines": lines_of(path),
+        "vpclint_s": round(ours, 4),
+        "cfn_lint_s": round(theirs, 4) if theirs else None,
+        "ratio": round(theirs / ours, 1) if theirs else None,
+        "vpclint_peak_mib": round(memory, 1),
+    }
+
+
+def print_table(title: str, rows: list[dict]) -> None:
+    print(f"\n{title}")
+    print(f"{'file':60} {'lines':>6} {'vpclint':>9} {'cfn-lint':>9} {'ratio':>6} {'peak MiB':>9}")
+    for row in rows:
+        theirs = f"{row['cfn_lint_s']:.3f}s" if row["cfn_lint_s"] else "-"
+        ratio = f"{row['ratio']}x" if row["ratio"] else "-"
+        print(
+            f"{row['file'][-60:]:60} {row['lines']:>6} {row['vpclint_s']:>8.3f}s "
+            f"{theirs:>9} {ratio:>6} {row['vpclint_peak_mib']:>9}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="skip the per-file corpus table")
+    parser.add_argument("--output", type=Path, default=HERE / "results.json")
+    options = parser.parse_args()
+    runs = options.runs
+    results: dict = {
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        "runs": runs,
+    }
+
+    startup = {
+        "python -c pass": measure([sys.executable, "-c", "pass"], runs)[0],
+        "vpclint --version": measure(vpclint("--version"), runs)[0],
+        "cfn-lint --version": measure([str(BIN / "cfn-lint"), "--version"], runs)[0],
+    }
+    results["startup"] = {name: round(value, 4) for name, value in startup.items()}
+    print("start-up (median of whole processes)")
+    for name, value in startup.items():
+        print(f"  {name:22} {value:.3f}s")
+
+    seed = compare("seed-003 sample", SEED, runs)
+    results["seed"] = seed
+    print_table("the seed-003 sample", [seed])
+
+    if not options.quick and CORPUS.is_dir():
+        from vpclint.lint import collect_files
+
+        rows = [
+            compare(str(Path(path).relative_to(CORPUS)), Path(path), runs)
+            for path, _ in collect_files([str(CORPUS)])
+        ]
+        results["corpus"] = rows
+        print_table("the shared corpus, per file", rows)
+        ratios = [row["ratio"] for row in rows if row["ratio"]]
+        print(f"  ratio: min {min(ratios)}x, median {statistics.median(ratios)}x")
+
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        scaling = []
+        for size in (100, 1_000, 10_000):
+            path = folder / f"generated-{size}.yaml"
+            path.write_text(template(size), encoding="utf-8")
+            scaling.append(
+                compare(f"generated {size:,} resources", path, runs, with_cfn_lint=False)
+            )
+        results["scaling"] = scaling
+        print_table("scaling", scaling)
+        growth = scaling[2]["vpclint_s"] / scaling[1]["vpclint_s"]
+        results["scaling_10k_over_1k"] = round(growth, 2)
+        print(f"  10,000 vs 1,000 resources: {growth:.1f}x the time")
+
+        if CORPUS.is_dir():
+            from vpclint.lint import collect_files
+
+            many = folder / "many"
+            many.mkdir()
+            sources = [Path(path) for path, _ in collect_files([str(CORPUS)])]
+            for index in range(500):
+                source = sources[index % len(sources)]
+                shutil.copy(source, many / f"{index:03}-{source.name}")
+            one = measure(vpclint("check", "--jobs", "1", str(many)), runs)[0]
+            two = measure(vpclint("check", "--jobs", "2", str(many)), runs)[0]
+            results["jobs"] = {
+                "files": 500,
+                "jobs_1_s": round(one, 3),
+                "jobs_2_s": round(two, 3),
+                "speedup": round(one / two, 2),
+            }
+            print(
+                f"\n500 corpus files: --jobs 1 {one:.2f}s, --jobs 2 {two:.2f}s, "
+                f"{one / two:.2f}x faster"
+            )
+
+    options.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten to {options.output}")
+
+
+if __name__ == "__main__":
+    main()
