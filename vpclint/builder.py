@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
-from vpclint.intent import subnet_intent
+from vpclint.intent import PRIVATE_WORDS, PUBLIC_WORDS, subnet_intent
 from vpclint.model import (
     CustomerGateway,
     ElasticIp,
@@ -165,8 +165,12 @@ def may_hold_address(kind: object) -> bool:
     return kind not in _NO_ADDRESS_TYPES and not kind.startswith(_NO_ADDRESS_NAMESPACES)
 
 
-def build_network(resolver: Resolver) -> Network:
-    return _Builder(resolver).build()
+def build_network(
+    resolver: Resolver,
+    private_words: Collection[str] = PRIVATE_WORDS,
+    public_words: Collection[str] = PUBLIC_WORDS,
+) -> Network:
+    return _Builder(resolver, private_words, public_words).build()
 
 
 def as_bool(value: Any, default: bool | Unknown) -> bool | Unknown:
@@ -181,8 +185,11 @@ def as_bool(value: Any, default: bool | Unknown) -> bool | Unknown:
 
 
 class _Builder:
-    def __init__(self, resolver: Resolver) -> None:
+    def __init__(
+        self, resolver: Resolver, private_words: Collection[str], public_words: Collection[str]
+    ) -> None:
         self.resolver = resolver
+        self.intent_words = (private_words, public_words)
         self.network = Network(region=resolver.region)
         self._unmodeled: list[Resource] = []  # resources that may hold an address in a VPC
         self._first: list[Callable[[], None]] = []
@@ -397,7 +404,7 @@ class _Builder:
             cidr_block=props.get("CidrBlock"),
             availability_zone=props.get("AvailabilityZone"),
             map_public_ip_on_launch=as_bool(props.get("MapPublicIpOnLaunch"), False),
-            intent=subnet_intent(base.logical_id, metadata, props.get("Tags")),
+            intent=subnet_intent(base.logical_id, metadata, props.get("Tags"), *self.intent_words),
         )
         self.network.subnets.append(subnet)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from vpclint.engine import InternalError, Rule, load_rules, run_rules
 from vpclint.findings import Finding
+from vpclint.intent import PRIVATE_WORDS, PUBLIC_WORDS
 from vpclint.loader import LoadError, Template, load
 from vpclint.model import Network
 
@@ -21,6 +22,8 @@ _SKIPPED_FOLDERS = {"node_modules", "__pycache__", "cdk.out"}
 class LintOptions:
     region: str = "us-east-1"
     parameters: Mapping[str, str] = field(default_factory=dict)
+    private_words: tuple[str, ...] = PRIVATE_WORDS
+    public_words: tuple[str, ...] = PUBLIC_WORDS
 
 
 @dataclass
@@ -117,4 +120,4 @@ def build(template: Template, options: LintOptions) -> Network:
     from vpclint.resolver import Resolver
 
     resolver = Resolver(template.data, region=options.region, parameters=options.parameters)
-    return build_network(resolver)
+    return build_network(resolver, options.private_words, options.public_words)

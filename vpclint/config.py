@@ -1,0 +1,196 @@
+"""Configuration: `[tool.vpclint]` in pyproject.toml, or a `.vpclint.toml`.
+
+The nearest file from the working directory upwards wins (in one folder, `.vpclint.toml` before
+`pyproject.toml`); `--config` names one, `--isolated` ignores them all. Command-line switches win
+over the file. Unknown keys and bad values are errors that name the file and the key.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vpclint.findings import Severity
+from vpclint.intent import PRIVATE_WORDS, PUBLIC_WORDS
+
+_SELECTOR = re.compile(r"^VPC\d{0,3}$")
+
+
+class ConfigError(Exception):
+    """A configuration file or switch that cannot be used; the message names file and key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    select: tuple[str, ...] = ()  # rule IDs or prefixes; empty selects every rule
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    fail_on: Severity = Severity.WARNING
+    region: str = "us-east-1"
+    parameters: Mapping[str, str] = field(default_factory=dict)
+    exclude: tuple[str, ...] = ()
+    private_words: tuple[str, ...] = PRIVATE_WORDS
+    public_words: tuple[str, ...] = PUBLIC_WORDS
+    source: Path | None = None
+
+    def selects(self, rule_id: str) -> bool:
+        """Whether a rule runs: the most specific matching selector decides (as in ruff)."""
+        chosen = _longest_match(rule_id, self.select) if self.select else ""
+        if chosen is None:
+            return False
+        ignored = _longest_match(rule_id, self.ignore)
+        return ignored is None or len(ignored) < len(chosen)
+
+
+def _longest_match(rule_id: str, selectors: tuple[str, ...]) -> str | None:
+    matches = [selector for selector in selectors if rule_id.startswith(selector)]
+    return max(matches, key=len) if matches else None
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest configuration file from `start` upwards, if any."""
+    for folder in (start, *start.parents):
+        dotfile = folder / ".vpclint.toml"
+        if dotfile.is_file():
+            return dotfile
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _has_vpclint_table(pyproject):
+            return pyproject
+    return None
+
+
+def load_config(path: Path) -> Config:
+    table = _read_table(path)
+    return parse_table(table, path)
+
+
+def parse_table(table: Mapping[str, Any], path: Path | None) -> Config:
+    where = f"{path}" if path else "configuration"
+    values: dict[str, Any] = {"source": path}
+    for key, value in table.items():
+        reader = _READERS.get(key)
+        if reader is None:
+            known = ", ".join(sorted(_READERS))
+            raise ConfigError(f"{where}: unknown key {key!r} (known keys: {known})")
+        name, parse = reader
+        try:
+            values[name] = parse(value)
+        except (TypeError, ValueError) as error:
+            raise ConfigError(f"{where}: key {key!r}: {error}") from None
+    return Config(**values)
+
+
+def _has_vpclint_table(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return "[tool.vpclint]" in text and "vpclint" in _toml(text, pyproject).get("tool", {})
+
+
+def _read_table(path: Path) -> Mapping[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    data = _toml(text, path)
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("vpclint", {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.vpclint] must be a table")
+        return table
+    return data
+
+
+def _toml(text: str, path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+
+
+# -- value readers ------------------------------------------------------------------------------
+
+
+def _selectors(value: Any) -> tuple[str, ...]:
+    items = _strings(value)
+    for item in items:
+        if not _SELECTOR.match(item):
+            raise ValueError(f"{item!r} is not a rule ID or prefix such as VPC101 or VPC4")
+    return items
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError("expected a list of strings")
+    return tuple(value)
+
+
+def _words(value: Any) -> tuple[str, ...]:
+    words = tuple(word.lower() for word in _strings(value))
+    if not words:
+        raise ValueError("expected at least one word")
+    return words
+
+
+def _severity(value: Any) -> Severity:
+    try:
+        return Severity(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not one of error, warning, info") from None
+
+
+def _severities(value: Any) -> dict[str, Severity]:
+    if not isinstance(value, dict):
+        raise ValueError('expected a table such as {VPC604 = "warning"}')
+    result = {}
+    for rule, severity in value.items():
+        if not re.match(r"^VPC\d{3}$", rule):
+            raise ValueError(f"{rule!r} is not a rule ID")
+        result[rule] = _severity(severity)
+    return result
+
+
+def _region(value: Any) -> str:
+    if not isinstance(value, str) or not re.match(r"^[a-z]{2}(-[a-z]+)+-\d+$", value):
+        raise ValueError(f"{value!r} is not a region such as eu-west-1")
+    return value
+
+
+def _parameters(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ValueError('expected a table such as {VpcCidr = "10.0.0.0/16"}')
+    result = {}
+    for key, item in value.items():
+        if isinstance(item, bool):
+            result[key] = "true" if item else "false"
+        elif isinstance(item, (str, int, float)):
+            result[key] = str(item)
+        elif isinstance(item, list):
+            result[key] = ",".join(str(part) for part in item)
+        else:
+            raise ValueError(f"parameter {key!r} must be a string, number or list")
+    return result
+
+
+_READERS = {
+    "select": ("select", _selectors),
+    "ignore": ("ignore", _selectors),
+    "severity": ("severity", _severities),
+    "fail-on": ("fail_on", _severity),
+    "region": ("region", _region),
+    "parameters": ("parameters", _parameters),
+    "exclude": ("exclude", _strings),
+    "private-words": ("private_words", _words),
+    "public-words": ("public_words", _words),
+}
