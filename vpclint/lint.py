@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vpclint import suppressions
 from vpclint.engine import InternalError, Rule, load_rules, run_rules
 from vpclint.findings import Finding
 from vpclint.intent import PRIVATE_WORDS, PUBLIC_WORDS
@@ -34,6 +35,7 @@ class FileResult:
     skipped: bool = False  # not a CloudFormation template
     internal_errors: list[InternalError] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
+    suppressed: list[suppressions.Suppressed] = field(default_factory=list)
 
 
 def collect_files(paths: Iterable[str]) -> list[tuple[str, bool]]:
@@ -109,9 +111,16 @@ def lint_file(path: str, options: LintOptions, rules: Iterable[Rule] | None = No
             f"internal error while building the network: {type(error).__name__}: {error}"
         )
         return result
-    result.findings, result.internal_errors = run_rules(
-        network, load_rules() if rules is None else rules
-    )
+    rules = load_rules() if rules is None else tuple(rules)
+    findings, result.internal_errors = run_rules(network, rules)
+    marked = suppressions.read(template.data)
+    if marked:
+        unused_rule = next((rule for rule in rules if rule.id == "VPC000"), None)
+        enabled = {rule.id for rule in rules}
+        findings, result.suppressed = suppressions.apply(
+            findings, marked, unused_rule, lambda rule: any(r.startswith(rule) for r in enabled)
+        )
+    result.findings = findings
     return result
 
 

@@ -1,0 +1,1 @@
+"""Rules about vpclint itself (VPC0xx): suppressions."""
