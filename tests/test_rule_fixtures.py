@@ -39,7 +39,7 @@ def expected_findings(path: Path) -> Counter[tuple[str, int]]:
 
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_fixture(path: Path) -> None:
-    result = lint_file(str(path), LintOptions())
+    result = lint_file(str(path), LintOptions(), load_rules())  # every rule, opt-in ones too
     assert result.error is None, result.error.message if result.error else ""
     assert not result.skipped, "fixture is not recognised as a template"
     assert not result.internal_errors

@@ -6,10 +6,16 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from vpclint import __version__
+
+if TYPE_CHECKING:
+    from vpclint.config import Config
+    from vpclint.findings import Severity
+    from vpclint.lint import FileResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -20,13 +26,13 @@ def cli() -> None:
     """Lint the network an AWS CloudFormation template builds."""
 
 
+FORMATS = ("text", "json", "sarif", "github", "junit", "concise", "markdown")
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(
-    "--region",
-    default="us-east-1",
-    show_default=True,
-    help="Region for AWS::Region, Fn::GetAZs and service names.",
+    "--region", help="Region for AWS::Region, Fn::GetAZs and service names [default: us-east-1]."
 )
 @click.option(
     "--parameter",
@@ -44,10 +50,65 @@ def cli() -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
     help="Output format.",
+)
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="Write the report to this file; the terminal gets the summary.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    help="Lowest severity that makes the exit code 1 [default: warning].",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="IDS",
+    help="Only these rules (IDs or prefixes such as VPC4, comma-separated).",
+)
+@click.option("--ignore", multiple=True, metavar="IDS", help="Skip these rules (IDs or prefixes).")
+@click.option(
+    "--severity",
+    "severity_pairs",
+    multiple=True,
+    metavar="ID=SEVERITY",
+    help="Change a rule's severity, e.g. VPC604=warning; repeatable.",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Skip files matching this glob (also files named on the command line).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Read this configuration file instead of searching for one.",
+)
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option(
+    "--show-suppressed",
+    is_flag=True,
+    help="Also list the findings suppressed in the templates, with their reasons.",
+)
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False),
+    help="Report only findings that this baseline does not hold.",
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline_path",
+    type=click.Path(dir_okay=False),
+    help="Record today's findings in this baseline file.",
 )
 @click.option(
     "--jobs",
@@ -56,47 +117,125 @@ def cli() -> None:
     default=0,
     help="Files linted in parallel (default 0: one process per CPU core).",
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info"]),
-    default="warning",
-    show_default=True,
-    help="Lowest severity that makes the exit code 1.",
-)
 def check(
     paths: tuple[str, ...],
-    region: str,
+    region: str | None,
     parameter_pairs: tuple[str, ...],
     parameters_file: str | None,
     output_format: str,
+    output_file: str | None,
+    fail_on: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    severity_pairs: tuple[str, ...],
+    exclude: tuple[str, ...],
+    config_path: str | None,
+    isolated: bool,
+    show_suppressed: bool,
+    baseline_path: str | None,
+    write_baseline_path: str | None,
     jobs: int,
-    fail_on: str,
 ) -> None:
     """Lint templates: files, or folders searched for *.yaml, *.yml, *.json, *.template."""
-    from vpclint.findings import Severity
+    from vpclint.config import ConfigError
+    from vpclint.engine import load_rules
     from vpclint.lint import LintOptions, collect_files, lint_files
 
-    parameters = read_parameters_file(parameters_file) if parameters_file else {}
+    overrides = {
+        "select": ",".join(select) or None,
+        "ignore": ",".join(ignore) or None,
+        "severity": dict(pair.partition("=")[::2] for pair in severity_pairs) or None,
+        "fail-on": fail_on,
+        "region": region,
+        "exclude": list(exclude) or None,
+    }
+    for pair in severity_pairs:
+        if "=" not in pair:
+            raise click.BadParameter(f"{pair!r} is not ID=SEVERITY", param_hint="--severity")
+    try:
+        config = resolve_config(config_path, isolated, overrides)
+        rules = config.rules(load_rules())
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
+
+    parameters = dict(config.parameters)
+    if parameters_file:
+        parameters.update(read_parameters_file(parameters_file))
     parameters.update(parse_parameter_pairs(parameter_pairs))
-    options = LintOptions(region=region, parameters=parameters)
+    options = LintOptions(
+        region=config.region,
+        parameters=parameters,
+        private_words=config.private_words,
+        public_words=config.public_words,
+    )
+    files = [(path, exists) for path, exists in collect_files(paths) if not config.excludes(path)]
+    results = lint_files(files, options, rules, jobs=jobs or os.cpu_count() or 1)
 
-    results = lint_files(collect_files(paths), options, jobs=jobs or os.cpu_count() or 1)
+    if baseline_path:
+        from vpclint.baseline import BaselineError, read, subtract
 
-    if output_format == "json":
-        from vpclint.report.json_report import render
+        try:
+            subtract(results, read(Path(baseline_path)))
+        except BaselineError as error:
+            raise click.UsageError(str(error)) from None
+    if write_baseline_path:
+        from vpclint.baseline import write
 
-        click.echo(render(results))
+        count = write(results, Path(write_baseline_path))
+        click.echo(
+            f"Recorded {count} finding{'s' if count != 1 else ''} in {write_baseline_path}.",
+            err=True,
+        )
+
+    report(results, output_format, output_file, show_suppressed)
+    sys.exit(exit_code(results, config.fail_on))
+
+
+def resolve_config(path: str | None, isolated: bool, overrides: dict[str, Any]) -> Config:
+    """The file's configuration (unless isolated), with the command line's switches on top."""
+    from vpclint.config import Config, find_config, load_config
+
+    if isolated:
+        config = Config()
+    elif path:
+        config = load_config(Path(path))
     else:
-        from vpclint.report.text import render as render_text
+        found = find_config(Path.cwd())
+        config = load_config(found) if found else Config()
+    return config.with_overrides({k: v for k, v in overrides.items() if v is not None})
 
-        render_text(results)
 
-    threshold = Severity(fail_on).rank
+def report(
+    results: list[FileResult], output_format: str, output_file: str | None, show_suppressed: bool
+) -> None:
+    import importlib
+
+    if output_format == "text":
+        from vpclint.report import text
+
+        rendered = None if output_file is None else text.render_to_string(results, show_suppressed)
+        if rendered is None:
+            text.render(results, show_suppressed=show_suppressed)
+    else:
+        module = {"json": "json_report"}.get(output_format, output_format)
+        renderer = importlib.import_module(f"vpclint.report.{module}")
+        rendered = renderer.render(results)
+        if output_file is None:
+            click.echo(rendered, nl=not rendered.endswith("\n"))
+    if output_file is not None and rendered is not None:
+        from vpclint.report import Summary
+        from vpclint.report.text import summary_line
+
+        Path(output_file).write_text(rendered, encoding="utf-8")
+        click.echo(summary_line(Summary.of(results)) + f" Report written to {output_file}.")
+
+
+def exit_code(results: list[FileResult], fail_on: Severity) -> int:
     if any(r.error is not None or r.internal_errors for r in results):
-        sys.exit(EXIT_ERROR)
-    if any(f.severity.rank >= threshold for r in results for f in r.findings):
-        sys.exit(EXIT_FINDINGS)
-    sys.exit(EXIT_CLEAN)
+        return EXIT_ERROR
+    if any(f.severity.rank >= fail_on.rank for r in results for f in r.findings):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
 
 
 def parse_parameter_pairs(pairs: tuple[str, ...]) -> dict[str, str]:

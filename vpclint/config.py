@@ -7,13 +7,16 @@ over the file. Unknown keys and bad values are errors that name the file and the
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
+from vpclint.engine import Rule
 from vpclint.findings import Severity
 from vpclint.intent import PRIVATE_WORDS, PUBLIC_WORDS
 
@@ -37,9 +40,49 @@ class Config:
     public_words: tuple[str, ...] = PUBLIC_WORDS
     source: Path | None = None
 
-    def selects(self, rule_id: str) -> bool:
-        """Whether a rule runs: the most specific matching selector decides (as in ruff)."""
-        chosen = _longest_match(rule_id, self.select) if self.select else ""
+    def with_overrides(self, table: Mapping[str, Any]) -> Config:
+        """This configuration with the keys of `table` (from the command line) replaced."""
+        return dataclasses.replace(self, **parse_values(table, None))
+
+    def rules(self, every_rule: Iterable[Rule]) -> tuple[Rule, ...]:
+        """The selected rules, with their configured severities."""
+        every_rule = tuple(every_rule)
+        known = {rule.id for rule in every_rule}
+        for rule_id in self.severity:
+            if rule_id not in known:
+                raise ConfigError(f"{self._where()}: key 'severity': there is no rule {rule_id}")
+        for selector in (*self.select, *self.ignore):
+            if not any(rule_id.startswith(selector) for rule_id in known):
+                raise ConfigError(f"{self._where()}: no rule matches {selector!r}")
+        return tuple(
+            dataclasses.replace(rule, severity=self.severity.get(rule.id, rule.severity))
+            for rule in every_rule
+            if self.selects(rule.id, rule.default_enabled)
+        )
+
+    def excludes(self, path: str) -> bool:
+        """Whether a file matches an `exclude` glob (by path, file name or folder name)."""
+        posix = Path(path).as_posix()
+        parts = Path(path).parts
+        return any(
+            fnmatch(posix, pattern)
+            or fnmatch(Path(path).name, pattern)
+            or pattern.rstrip("/") in parts
+            for pattern in self.exclude
+        )
+
+    def _where(self) -> str:
+        return str(self.source) if self.source else "configuration"
+
+    def selects(self, rule_id: str, default_enabled: bool = True) -> bool:
+        """Whether a rule runs: the most specific matching selector decides (as in ruff).
+
+        A rule that is off by default runs only when `select` names it or its prefix.
+        """
+        if self.select:
+            chosen = _longest_match(rule_id, self.select)
+        else:
+            chosen = "" if default_enabled else None
         if chosen is None:
             return False
         ignored = _longest_match(rule_id, self.ignore)
@@ -69,8 +112,13 @@ def load_config(path: Path) -> Config:
 
 
 def parse_table(table: Mapping[str, Any], path: Path | None) -> Config:
-    where = f"{path}" if path else "configuration"
-    values: dict[str, Any] = {"source": path}
+    return Config(source=path, **parse_values(table, path))
+
+
+def parse_values(table: Mapping[str, Any], path: Path | None) -> dict[str, Any]:
+    """Config field values from a table of configuration keys; raises ConfigError."""
+    where = f"{path}" if path else "command line"
+    values: dict[str, Any] = {}
     for key, value in table.items():
         reader = _READERS.get(key)
         if reader is None:
@@ -81,7 +129,7 @@ def parse_table(table: Mapping[str, Any], path: Path | None) -> Config:
             values[name] = parse(value)
         except (TypeError, ValueError) as error:
             raise ConfigError(f"{where}: key {key!r}: {error}") from None
-    return Config(**values)
+    return values
 
 
 def _has_vpclint_table(pyproject: Path) -> bool:

@@ -27,6 +27,9 @@ class Rule:
     severity: Severity
     doc: str
     check: Callable[[Network], Iterable[Problem]]
+    # Off unless selected by name or prefix (like cfn-lint's informational checks): rules that
+    # fire on most templates and would drown the rest.
+    default_enabled: bool = True
 
     @property
     def summary(self) -> str:
@@ -76,7 +79,12 @@ def _rule_of(module: ModuleType) -> Rule:
     if not module.__doc__:
         raise RuleDefinitionError(f"{name}: the docstring is the rule's documentation")
     return Rule(
-        rule_id, slug, Severity(getattr(module, "SEVERITY", "warning")), module.__doc__, check
+        rule_id,
+        slug,
+        Severity(getattr(module, "SEVERITY", "warning")),
+        module.__doc__,
+        check,
+        default_enabled=bool(getattr(module, "DEFAULT_ENABLED", True)),
     )
 
 

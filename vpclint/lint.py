@@ -63,11 +63,15 @@ _PARALLEL_FROM = 8
 
 
 def lint_files(
-    paths: Iterable[tuple[str, bool]], options: LintOptions, jobs: int = 1
+    paths: Iterable[tuple[str, bool]],
+    options: LintOptions,
+    rules: Iterable[Rule] | None = None,
+    jobs: int = 1,
 ) -> list[FileResult]:
     """Lint (path, exists) pairs, in worker processes when there are many; results keep the
     order of `paths`, so the output is the same for any number of jobs."""
     paths = list(paths)
+    rules = None if rules is None else tuple(rules)
     existing = [path for path, exists in paths if exists]
     if jobs > 1 and len(existing) >= _PARALLEL_FROM:
         from concurrent.futures import ProcessPoolExecutor
@@ -78,16 +82,25 @@ def lint_files(
             done = dict(
                 zip(
                     existing,
-                    pool.map(partial(lint_file, options=options), existing, chunksize=chunk),
+                    pool.map(
+                        partial(lint_file, options=options, rules=rules), existing, chunksize=chunk
+                    ),
                     strict=True,
                 )
             )
     else:
-        done = {path: lint_file(path, options) for path in existing}
+        done = {path: lint_file(path, options, rules) for path in existing}
     return [
         done[path] if exists else FileResult(path, error=LoadError("no such file or folder"))
         for path, exists in paths
     ]
+
+
+def default_rules() -> tuple[Rule, ...]:
+    """The rules that run with no configuration."""
+    from vpclint.config import Config
+
+    return Config().rules(load_rules())
 
 
 def lint_file(path: str, options: LintOptions, rules: Iterable[Rule] | None = None) -> FileResult:
@@ -111,7 +124,7 @@ def lint_file(path: str, options: LintOptions, rules: Iterable[Rule] | None = No
             f"internal error while building the network: {type(error).__name__}: {error}"
         )
         return result
-    rules = load_rules() if rules is None else tuple(rules)
+    rules = default_rules() if rules is None else tuple(rules)
     findings, result.internal_errors = run_rules(network, rules)
     marked = suppressions.read(template.data)
     if marked:

@@ -14,6 +14,7 @@ class Summary:
     files_skipped: int
     files_failed: int
     by_severity: dict[str, int]
+    suppressed: int = 0
 
     @classmethod
     def of(cls, results: list[FileResult]) -> Summary:
@@ -26,4 +27,5 @@ class Summary:
             files_skipped=sum(1 for r in results if r.skipped),
             files_failed=sum(1 for r in results if r.error is not None or r.internal_errors),
             by_severity=counts,
+            suppressed=sum(len(r.suppressed) for r in results),
         )

@@ -19,6 +19,7 @@ def render(results: list[FileResult]) -> str:
             "skipped": summary.files_skipped,
             "failed": summary.files_failed,
             "findings": sum(summary.by_severity.values()),
+            "suppressed": summary.suppressed,
             **summary.by_severity,
         },
     }
@@ -37,4 +38,5 @@ def _file(result: FileResult) -> dict:
             {"rule": internal.rule, "message": internal.message}
             for internal in result.internal_errors
         ],
+        "suppressed": [suppressed.as_json() for suppressed in result.suppressed],
     }

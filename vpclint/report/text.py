@@ -20,9 +20,17 @@ Segment = tuple[str, str]
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
 
-def render(results: list[FileResult], stream: TextIO | None = None) -> None:
+def render_to_string(results: list[FileResult], show_suppressed: bool = False) -> str:
+    """The plain text report (for --output-file)."""
+    lines = _lines(results, show_suppressed)
+    return "".join("".join(text for text, _ in line) + "\n" for line in lines)
+
+
+def render(
+    results: list[FileResult], stream: TextIO | None = None, show_suppressed: bool = False
+) -> None:
     stream = stream or sys.stdout
-    lines = list(_lines(results))
+    lines = list(_lines(results, show_suppressed))
     if _wants_colour(stream):
         from rich.console import Console
         from rich.text import Text
@@ -43,10 +51,14 @@ def _wants_colour(stream: TextIO) -> bool:
     return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
 
 
-def _lines(results: list[FileResult]) -> Iterator[list[Segment]]:
+def _lines(results: list[FileResult], show_suppressed: bool) -> Iterator[list[Segment]]:
     for result in results:
+        shown_suppressed = result.suppressed if show_suppressed else []
         if result.skipped or (
-            not result.findings and result.error is None and not result.internal_errors
+            not result.findings
+            and result.error is None
+            and not result.internal_errors
+            and not shown_suppressed
         ):
             continue
         yield [(result.path, "bold")]
@@ -62,8 +74,16 @@ def _lines(results: list[FileResult]) -> Iterator[list[Segment]]:
             ]
         for finding in result.findings:
             yield from _finding(finding, result.lines)
+        for suppressed in shown_suppressed:
+            finding = suppressed.finding
+            why = f": {suppressed.reason}" if suppressed.reason else " (no reason given)"
+            yield [
+                (f"  {finding.line}:{finding.column}  ", ""),
+                ("suppressed", "dim"),
+                (f"  {finding.rule} {finding.message} [suppressed{why}]", "dim"),
+            ]
         yield []
-    yield [(_summary_line(Summary.of(results)), "")]
+    yield [(summary_line(Summary.of(results)), "")]
 
 
 def _finding(finding: Finding, lines: list[str]) -> Iterator[list[Segment]]:
@@ -79,7 +99,7 @@ def _finding(finding: Finding, lines: list[str]) -> Iterator[list[Segment]]:
         yield [(f"  {finding.line:>5} │", "dim"), (f" {lines[finding.line - 1]}", "")]
 
 
-def _summary_line(summary: Summary) -> str:
+def summary_line(summary: Summary) -> str:
     counts = summary.by_severity
     parts = [
         f"{summary.files_checked} file{'s' if summary.files_checked != 1 else ''} checked",
@@ -91,4 +111,6 @@ def _summary_line(summary: Summary) -> str:
         parts.append(f"{summary.files_skipped} skipped (not templates)")
     if summary.files_failed:
         parts.append(f"{summary.files_failed} could not be checked")
+    if summary.suppressed:
+        parts.append(f"{summary.suppressed} suppressed")
     return ", ".join(parts) + "."
