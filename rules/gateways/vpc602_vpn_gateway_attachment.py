@@ -1,17 +1,14 @@
-"""A VPN gateway is used by a VPC it is not attached to, or a VPN connection lacks an end.
+"""A VPN gateway propagates into a VPC it is not attached to, or a VPN connection lacks an end.
 
 ## What it does
-Reports, for a virtual private gateway (`AWS::EC2::VPNGateway`) of the template:
-
-- an `AWS::EC2::Route` whose `GatewayId` names it, in a route table of a VPC that no
-  `AWS::EC2::VPCGatewayAttachment` attaches it to;
-- an `AWS::EC2::VPNGatewayRoutePropagation` that propagates its routes into a route table of
-  such a VPC, or that does not wait for the attachment (no `DependsOn` on the
-  `VPCGatewayAttachment`, directly or through other resources' `DependsOn` and references),
-  which AWS documents as required;
-
-and an `AWS::EC2::VPNConnection` without `CustomerGatewayId`, or with neither `VpnGatewayId`
-nor `TransitGatewayId`.
+Reports, for a virtual private gateway (`AWS::EC2::VPNGateway`) of the template, an
+`AWS::EC2::VPNGatewayRoutePropagation` that propagates its routes into a route table of a VPC
+that no `AWS::EC2::VPCGatewayAttachment` attaches it to, or that does not wait for the
+attachment (no `DependsOn` on the `VPCGatewayAttachment`, directly or through other resources'
+`DependsOn` and references), which AWS documents as required; and an `AWS::EC2::VPNConnection`
+without `CustomerGatewayId`, or with neither `VpnGatewayId` nor `TransitGatewayId`. Routes
+(`AWS::EC2::Route`) to a VPN gateway that is not attached are VPC103's, which checks internet
+and VPN gateways alike.
 
 Gateways, VPCs, route tables and connections from outside the template (IDs, imports,
 parameters) are never judged. Resources under an undecided `Condition` are not reported, and an
@@ -33,12 +30,11 @@ rejects it.
 VPNGateway:
   Type: AWS::EC2::VPNGateway
   Properties: {Type: ipsec.1}
-OnPremisesRoute:
-  Type: AWS::EC2::Route
+OnPremisesRoutes:
+  Type: AWS::EC2::VPNGatewayRoutePropagation
   Properties:
-    RouteTableId: !Ref PrivateRouteTable
-    DestinationCidrBlock: 192.168.0.0/16
-    GatewayId: !Ref VPNGateway
+    RouteTableIds: [!Ref PrivateRouteTable]
+    VpnGatewayId: !Ref VPNGateway
 ```
 
 ## Fix
@@ -58,7 +54,6 @@ from vpclint.model import (
     Resource,
     RoutePropagation,
     RouteTable,
-    TargetKind,
     Vpc,
     VpnGateway,
 )
@@ -70,20 +65,6 @@ SEVERITY = "error"
 
 
 def check(network: Network) -> Iterator[Problem]:
-    for route in network.routes:
-        gateway = route.target.resource
-        if not route.certain or route.target.kind is not TargetKind.VPN_GATEWAY:
-            continue
-        vpc = _vpc_of(route.route_table)
-        if isinstance(gateway, VpnGateway) and vpc and not _attachments(network, gateway, vpc):
-            yield Problem(
-                route,
-                f"Route {route.logical_id} sends traffic to VPN gateway "
-                f"{gateway.logical_id}, which is not attached to VPC {vpc.logical_id} of "
-                f"route table {route.route_table.logical_id}, so the route cannot be "  # type: ignore[union-attr]
-                "created; attach the gateway to that VPC with an "
-                "AWS::EC2::VPCGatewayAttachment and make the route depend on it.",
-            )
     for propagation in network.route_propagations:
         if propagation.certain and isinstance(propagation.vpn_gateway, VpnGateway):
             yield from _check_propagation(network, propagation, propagation.vpn_gateway)
