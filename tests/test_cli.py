@@ -221,14 +221,14 @@ def test_text_report_shows_line_rule_and_summary() -> None:
 
 
 def test_rule_that_raises_is_reported_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    from vpclint import engine, lint
+    from vpclint import engine
 
     def explode(network: object) -> list:
         raise ValueError("boom")
 
     broken_rule = engine.Rule("VPC999", "explodes", engine.Severity.ERROR, "Explodes.", explode)
     real = engine.load_rules()
-    monkeypatch.setattr(lint, "load_rules", lambda: (*real, broken_rule))
+    monkeypatch.setattr(engine, "load_rules", lambda: (*real, broken_rule))
     code, output = run("check", str(BROKEN))
     assert code == 2
     assert "internal error in rule VPC999: ValueError: boom" in output

@@ -11,11 +11,19 @@ from support import SAMPLES, line_of
 from vpclint.cli import cli
 
 CLEAN = ["private-subnet-ssm-s3-endpoints.yaml", "two-az-public-private-nat.yaml"]
-# file → (rule, logical ID the finding points at)
+# file → the findings it must give, as (rule, logical ID the finding points at)
 BROKEN = {
-    "broken-vpc101-private-subnet-routes-to-igw.yaml": ("VPC101", "PublicDefaultRoute"),
-    "broken-vpc301-gateway-endpoint-without-route-tables.yaml": ("VPC301", "S3VPCEndpoint"),
-    "broken-vpc303-endpoint-sg-blocks-https.yaml": ("VPC303", "VPCEndpointSSM"),
+    "broken-vpc101-private-subnet-routes-to-igw.yaml": [("VPC101", "PublicDefaultRoute")],
+    "broken-vpc301-gateway-endpoint-without-route-tables.yaml": [("VPC301", "S3VPCEndpoint")],
+    "broken-vpc303-endpoint-sg-blocks-https.yaml": [("VPC303", "VPCEndpointSSM")],
+    "broken-addressing-subnet-outside-vpc-and-overlap.yaml": [
+        ("VPC202", "PrivateSubnetB"),
+        ("VPC201", "DatabaseSubnetA"),
+    ],
+    "broken-gateways-vpn-gateway-not-attached.yaml": [
+        ("VPC601", "InternetGateway"),
+        ("VPC602", "OfficeRoutePropagation"),
+    ],
 }
 
 
@@ -36,12 +44,11 @@ def test_clean_sample_lints_clean(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))
-def test_broken_sample_reports_exactly_its_rule(name: str) -> None:
-    rule, resource = BROKEN[name]
+def test_broken_sample_reports_exactly_its_findings(name: str) -> None:
     path = SAMPLES / name
     code, output = run("check", "--format", "json", str(path))
     assert code == 1, output
     findings = json.loads(output)["files"][0]["findings"]
     assert [(f["rule"], f["resource"], f["line"], f["column"]) for f in findings] == [
-        (rule, resource, line_of(path, f"  {resource}:"), 3)
+        (rule, resource, line_of(path, f"  {resource}:"), 3) for rule, resource in BROKEN[name]
     ]

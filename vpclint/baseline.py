@@ -1,13 +1,15 @@
 """A baseline: today's findings, recorded so that only new ones are reported.
 
-Findings are matched on (file, rule, resource), counted, never on line numbers, so that a
-baseline survives edits elsewhere in the template.
+Findings are matched on file, rule and resource, never on line numbers, so that a baseline
+survives edits elsewhere in the template. Where one resource has several findings of a rule,
+their messages tell them apart; a finding whose message changed still matches by the rest.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from vpclint.lint import FileResult
@@ -24,23 +26,37 @@ def _key(path: str, rule: str, resource: str | None) -> Key:
     return (Path(path).as_posix(), rule, resource or "")
 
 
+@dataclass
+class Baseline:
+    messages: Counter[tuple[Key, str]]  # (key, message) → how many
+
+    @property
+    def keys(self) -> Counter[Key]:
+        counts: Counter[Key] = Counter()
+        for (key, _), count in self.messages.items():
+            counts[key] += count
+        return counts
+
+
 def write(results: list[FileResult], path: Path) -> int:
     """Record every finding of `results` in `path`; returns how many."""
-    counts = Counter(
-        _key(result.path, finding.rule, finding.resource)
+    entries = sorted(
+        (_key(result.path, finding.rule, finding.resource), finding.message)
         for result in results
         for finding in result.findings
     )
-    entries = [
-        {"path": file, "rule": rule, "resource": resource or None, "count": count}
-        for (file, rule, resource), count in sorted(counts.items())
-    ]
-    document = {"vpclint_baseline": FORMAT, "findings": entries}
+    document = {
+        "vpclint_baseline": FORMAT,
+        "findings": [
+            {"path": file, "rule": rule, "resource": resource or None, "message": message}
+            for (file, rule, resource), message in entries
+        ],
+    }
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    return sum(counts.values())
+    return len(entries)
 
 
-def read(path: Path) -> Counter[Key]:
+def read(path: Path) -> Baseline:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
@@ -51,27 +67,37 @@ def read(path: Path) -> Counter[Key]:
         ) from None
     if not isinstance(document, dict) or document.get("vpclint_baseline") != FORMAT:
         raise BaselineError(f"{path}: not a vpclint baseline (write one with --write-baseline)")
-    counts: Counter[Key] = Counter()
+    messages: Counter[tuple[Key, str]] = Counter()
     for entry in document.get("findings", []):
         try:
-            counts[_key(entry["path"], entry["rule"], entry.get("resource"))] += int(entry["count"])
-        except (KeyError, TypeError, ValueError):
+            key = _key(entry["path"], entry["rule"], entry.get("resource"))
+            messages[(key, str(entry.get("message", "")))] += 1
+        except (KeyError, TypeError):
             raise BaselineError(f"{path}: malformed entry {entry!r}") from None
-    return counts
+    return Baseline(messages)
 
 
-def subtract(results: list[FileResult], baseline: Counter[Key]) -> int:
+def subtract(results: list[FileResult], baseline: Baseline) -> int:
     """Drop findings the baseline already holds; returns how many were dropped."""
-    remaining = Counter(baseline)
-    dropped = 0
+    exact = Counter(baseline.messages)
+    loose = baseline.keys
+    matched: set[int] = set()
+    pairs = [
+        (id(finding), _key(result.path, finding.rule, finding.resource), finding.message)
+        for result in results
+        for finding in result.findings
+    ]
+    for finding_id, key, message in pairs:  # first the same message...
+        if exact[(key, message)] > 0:
+            exact[(key, message)] -= 1
+            loose[key] -= 1
+            matched.add(finding_id)
+    for finding_id, key, _ in pairs:  # ...then whatever is left of the resource's count
+        if finding_id not in matched and loose[key] > 0 and exact.total() > 0:
+            leftover = next(m for m in exact if m[0] == key and exact[m] > 0)
+            exact[leftover] -= 1
+            loose[key] -= 1
+            matched.add(finding_id)
     for result in results:
-        kept = []
-        for finding in result.findings:
-            key = _key(result.path, finding.rule, finding.resource)
-            if remaining[key] > 0:
-                remaining[key] -= 1
-                dropped += 1
-            else:
-                kept.append(finding)
-        result.findings = kept
-    return dropped
+        result.findings = [f for f in result.findings if id(f) not in matched]
+    return len(matched)

@@ -363,36 +363,30 @@ class _Builder:
             vpc=vpc,
             is_default=True,
         )
-        for egress in (False, True):
-            acl.entries.append(
-                NetworkAclEntry(
-                    f"{acl.logical_id}.{'Egress' if egress else 'Ingress'}100",
-                    "AWS::EC2::NetworkAclEntry",
-                    vpc.mark,
-                    certain=vpc.certain,
-                    implicit=True,
-                    acl=acl,
-                    rule_number=100,
-                    egress=egress,
-                    cidr_ipv4="0.0.0.0/0",
-                )
-            )
+        _allow_all(acl, 100, ipv6=False)
         vpc.default_network_acl = acl
+        vpc.block_sources.append(vpc)
         self.network.vpcs.append(vpc)
 
     def _vpc_cidr_block(self, base: Resource) -> None:
+        self.network.resources[base.logical_id] = base
+
         def wire() -> None:
             vpc = self._lookup(base.properties.get("VpcId"), Vpc)
             if vpc is None:
                 return
-            block = base.properties.get("CidrBlock")
             if "CidrBlock" not in base.properties:
-                return  # an IPv6 or IPAM association
+                if base.certain and vpc.default_network_acl is not None:
+                    # With an IPv6 block AWS adds rule 101 (all ::/0) to the default ACL.
+                    _allow_all(vpc.default_network_acl, 101, ipv6=True)
+                return
+            block = base.properties["CidrBlock"]
             vpc.cidr_blocks.append(
                 block if base.certain else Unknown(f"{base.logical_id} may not be created")
             )
+            vpc.block_sources.append(base)
 
-        self._wiring.append(wire)
+        self._first.append(wire)
 
     def _subnet(self, base: Resource) -> None:
         props = base.properties
@@ -544,13 +538,27 @@ class _Builder:
         self._wiring.append(wire)
 
     def _eip_association(self, base: Resource) -> None:
+        self.network.resources[base.logical_id] = base
+
         def wire() -> None:
             props = base.properties
             eip = self._lookup(props.get("AllocationId"), ElasticIp) or self._lookup(
                 props.get("EIP"), ElasticIp
             )
-            if eip is not None and base.certain:
-                self._associate_eip(eip, props)
+            if eip is None:
+                # An address from outside the template (or unknown): the instance still has one.
+                eip = ElasticIp(
+                    f"{base.logical_id}.ElasticIp",
+                    "AWS::EC2::EIP",
+                    base.mark,
+                    certain=base.certain,
+                    implicit=True,
+                )
+                self.network.elastic_ips.append(eip)
+            elif not base.certain:
+                eip = ElasticIp(eip.logical_id, eip.type, eip.mark, certain=False, implicit=True)
+                self.network.elastic_ips.append(eip)
+            self._associate_eip(eip, props)
 
         self._wiring.append(wire)
 
@@ -608,6 +616,7 @@ class _Builder:
 
     def _standalone_rule(self, base: Resource) -> None:
         direction = "ingress" if base.type.endswith("Ingress") else "egress"
+        self.network.resources[base.logical_id] = base
 
         def wire() -> None:
             group = self._group_of(base.properties.get("GroupId"))
@@ -981,3 +990,23 @@ def _number(value: Any) -> int | Unknown:
         return int(str(value))
     except ValueError:
         return Unknown(f"{value!r} is not a number")
+
+
+def _allow_all(acl: NetworkAcl, number: int, ipv6: bool) -> None:
+    """Add a default ACL's allow-everything entries (both directions) for IPv4 or IPv6."""
+    for egress in (False, True):
+        direction = "Egress" if egress else "Ingress"
+        acl.entries.append(
+            NetworkAclEntry(
+                f"{acl.logical_id}.{direction}{number}",
+                "AWS::EC2::NetworkAclEntry",
+                acl.mark,
+                certain=acl.certain,
+                implicit=True,
+                acl=acl,
+                rule_number=number,
+                egress=egress,
+                cidr_ipv4=None if ipv6 else "0.0.0.0/0",
+                cidr_ipv6="::/0" if ipv6 else None,
+            )
+        )

@@ -70,6 +70,8 @@ def network_of(value: Any) -> IPv4Network | None:
 @dataclass(eq=False, repr=False)
 class Vpc(Resource):
     cidr_blocks: list[Any] = field(default_factory=list)  # str or Unknown; primary first
+    # Who wrote each block: the VPC itself, then its AWS::EC2::VPCCidrBlock resources.
+    block_sources: list[Resource] = field(default_factory=list)
     dns_support: bool | Unknown = True
     dns_hostnames: bool | Unknown = False
     subnets: list[Subnet] = field(default_factory=list)

@@ -58,8 +58,9 @@ class Resolver:
         region: str = "us-east-1",
         parameters: Mapping[str, str] | None = None,
     ) -> None:
-        self.region = region
         self.overrides = dict(parameters or {})
+        # --parameter AWS::Region=... names the region as surely as --region does.
+        self.region = self.overrides.pop("AWS::Region", region)
         self.resources = _section(template, "Resources")
         self.parameters = _section(template, "Parameters")
         self.mappings = _section(template, "Mappings")

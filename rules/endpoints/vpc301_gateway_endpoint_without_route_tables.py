@@ -2,8 +2,8 @@
 
 ## What it does
 Reports an `AWS::EC2::VPCEndpoint` of type Gateway (the type when `VpcEndpointType` is not
-given) for S3 or DynamoDB, the only services that offer gateway endpoints, that names no route
-table in `RouteTableIds`.
+given) for S3, S3 Express One Zone or DynamoDB, the only services that offer gateway
+endpoints, that names no route table in `RouteTableIds`.
 
 ## Why it matters
 A gateway endpoint works only through route tables: AWS adds a route to the service's prefix
@@ -34,7 +34,7 @@ ID = "VPC301"
 NAME = "gateway-endpoint-without-route-tables"
 SEVERITY = "error"
 
-GATEWAY_SERVICES = {"s3", "dynamodb"}
+GATEWAY_SERVICES = {"s3", "s3express", "dynamodb"}
 
 
 def check(network: Network) -> Iterator[Problem]:
