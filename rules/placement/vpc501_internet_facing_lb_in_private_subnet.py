@@ -1,0 +1,171 @@
+"""An internet-facing load balancer sits in a subnet the internet cannot reach.
+
+## What it does
+Reports an internet-facing load balancer (`Scheme: internet-facing`, the default, of an
+Application, Network or Classic Load Balancer) placed in a subnet whose route table has no route
+to an internet gateway, or in a VPC to which no internet gateway is attached. A subnet counts as
+unreachable only when its effective route table (its association, or the VPC's main route table)
+certainly has no IPv4 route to an internet gateway and its default route, if any, goes to a NAT
+gateway, a virtual private gateway, a transit gateway or a peering connection. A default route
+to a firewall or Gateway Load Balancer endpoint, a network interface or an instance (an
+inspection appliance) keeps the rule silent, and so does a load balancer whose
+`IpAddressType` is `dualstack-without-public-ipv4`. A subnet without an association is taken to
+use the main route table only when the template associates subnets itself.
+
+Load balancers, subnets, routes and associations under an undecided `Condition`, and scheme,
+type, subnets or route targets behind an undecided `Fn::If` or from outside the template (a
+parameter without default, `Fn::ImportValue`), keep the rule silent.
+
+## Why it matters
+The nodes of an internet-facing load balancer get public addresses, but their replies leave
+through the route table of their subnet. Without a route to an internet gateway, clients on the
+internet reach the node and never hear back: the listener times out while the targets are
+healthy. A VPC without an attached internet gateway cannot hold an internet-facing load balancer
+at all, and the stack fails to create it. Usually the private subnets were passed where the
+public ones were meant.
+
+## Example
+```yaml
+WebLoadBalancer:
+  Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+  Properties:
+    Subnets: [!Ref PrivateSubnetA, !Ref PrivateSubnetB]  # routed to NAT gateways
+    SecurityGroups: [!Ref WebSecurityGroup]
+```
+
+## Fix
+Place the load balancer in the public subnets (those whose route table sends `0.0.0.0/0` to an
+attached internet gateway), or make it `Scheme: internal` if it should serve only the VPC.
+"""
+
+from collections.abc import Iterator
+
+from vpclint.findings import Problem
+from vpclint.model import (
+    LoadBalancer,
+    LoadBalancerKind,
+    Network,
+    RouteTable,
+    RouteTableAssociation,
+    Subnet,
+    TargetKind,
+    Vpc,
+)
+from vpclint.values import Unknown
+
+ID = "VPC501"
+NAME = "internet-facing-lb-in-private-subnet"
+SEVERITY = "error"
+
+# Default-route targets that certainly do not carry a public address's replies to the internet.
+_NOT_INTERNET = {
+    TargetKind.NAT_GATEWAY,
+    TargetKind.VPN_GATEWAY,
+    TargetKind.TRANSIT_GATEWAY,
+    TargetKind.PEERING,
+    TargetKind.LOCAL,
+    TargetKind.EGRESS_ONLY_INTERNET_GATEWAY,
+}
+_PUBLIC_IPV4_TYPES = (None, "ipv4", "dualstack")
+
+
+def check(network: Network) -> Iterator[Problem]:
+    hidden_routes = routes_on_unknown_tables(network)
+    main_table_decisive = main_table_is_decisive(network)
+    for balancer in network.load_balancers:
+        if not _internet_facing(balancer) or not isinstance(balancer.subnets, list):
+            continue
+        subnets = [s for s in balancer.subnets if isinstance(s, Subnet) and s.certain]
+        vpcs = {id(s.vpc): s.vpc for s in subnets if s.vpc is not None}
+        closed = [vpc for vpc in vpcs.values() if _without_internet_gateway(vpc, network)]
+        if closed:
+            names = ", ".join(vpc.logical_id for vpc in closed)
+            yield Problem(
+                balancer,
+                f"Internet-facing load balancer {balancer.logical_id} is in VPC {names}, which "
+                "has no internet gateway attached; attach one and route its subnets to it, or "
+                "make the load balancer Scheme: internal.",
+            )
+            continue
+        if hidden_routes:
+            continue
+        private = [s for s in subnets if certainly_private(s, main_table_decisive)]
+        if private:
+            names = ", ".join(s.logical_id for s in private)
+            plural = "s" if len(private) > 1 else ""
+            yield Problem(
+                balancer,
+                f"Internet-facing load balancer {balancer.logical_id} is placed in subnet{plural} "
+                f"{names} with no route to an internet gateway, so clients on the internet get "
+                "no reply; place it in public subnets or make it Scheme: internal.",
+            )
+
+
+def _internet_facing(balancer: LoadBalancer) -> bool:
+    if not balancer.certain or balancer.scheme != "internet-facing":
+        return False
+    if not isinstance(balancer.kind, LoadBalancerKind) or balancer.kind is LoadBalancerKind.GATEWAY:
+        return False  # a Gateway Load Balancer (or maybe one) has no scheme
+    return balancer.properties.get("IpAddressType") in _PUBLIC_IPV4_TYPES
+
+
+def certainly_private(subnet: Subnet, main_table_decisive: bool) -> bool:
+    """True when the subnet's route table certainly sends nothing IPv4 to the internet."""
+    if not subnet.certain or subnet.is_public is not False:
+        return False
+    table = subnet.route_table
+    if not isinstance(table, RouteTable):
+        return False
+    if table.is_main and not main_table_decisive:
+        return False  # an association we cannot see may give the subnet another table
+    for route in table.routes:
+        destination = route.destination
+        if route.target.kind is TargetKind.INTERNET_GATEWAY:
+            if not (isinstance(destination, str) and ":" in destination):
+                return False  # any IPv4 (or unknown) destination through the gateway
+        elif _may_be_default(destination) and route.target.kind not in _NOT_INTERNET:
+            return False  # a firewall endpoint, appliance or unknown target
+    return True
+
+
+def _may_be_default(destination: object) -> bool:
+    return destination == "0.0.0.0/0" or isinstance(destination, Unknown)
+
+
+def _without_internet_gateway(vpc: Vpc, network: Network) -> bool:
+    """True when no internet gateway is, or may be, attached to the VPC."""
+    if not vpc.certain or vpc.implicit:
+        return False
+    for attachment in vpc.gateway_attachments:
+        if "InternetGatewayId" in attachment.properties:
+            return False
+    for attachment in network.gateway_attachments:
+        if (
+            attachment.vpc is None
+            and not isinstance(attachment.properties.get("VpcId"), str)
+            and "InternetGatewayId" in attachment.properties
+        ):
+            return False  # attached to a VPC we cannot name: maybe this one
+    return True
+
+
+def routes_on_unknown_tables(network: Network) -> bool:
+    """Whether a route that may reach the internet goes into a route table we cannot name."""
+    return any(
+        route.route_table is None
+        and not isinstance(route.properties.get("RouteTableId"), str)
+        and route.target.kind not in _NOT_INTERNET
+        for route in network.routes
+    )
+
+
+def main_table_is_decisive(network: Network) -> bool:
+    """Whether a subnet without an association of the template really uses the main table.
+
+    Only when the template associates subnets itself (a template of bare subnets is often
+    routed by another stack) and no association names a subnet we cannot name.
+    """
+    associations = [r for r in network.resources.values() if isinstance(r, RouteTableAssociation)]
+    return bool(associations) and all(
+        a.subnet is not None or isinstance(a.properties.get("SubnetId"), str) for a in associations
+    )

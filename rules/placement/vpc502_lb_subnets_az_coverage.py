@@ -1,0 +1,116 @@
+"""A load balancer's subnets do not cover the Availability Zones it needs.
+
+## What it does
+Reports an Application Load Balancer whose subnets lie in fewer than two Availability Zones, and
+any load balancer (Application, Network, Gateway or Classic) given two subnets in the same
+Availability Zone. The zone of a subnet is its `AvailabilityZone` (after resolving
+`!Select [i, !GetAZs ""]` and parameter defaults) or its `AvailabilityZoneId`.
+
+The rule needs every subnet of the load balancer to be a subnet of the template with a known
+zone: a subnet given as a parameter, an import or an undecided `Fn::If`, a zone that is a
+parameter without default, a load balancer or subnet under an undecided `Condition`, or names
+and zone IDs mixed keep it silent. Subnets on an Outpost or in a Local Zone, where one subnet is
+allowed, are not checked for the two-zone minimum.
+
+## Why it matters
+AWS rejects both: an Application Load Balancer must have subnets in at least two Availability
+Zones, and a load balancer takes at most one subnet per zone. The stack fails when it creates
+the load balancer, usually because both "A" and "B" subnets were given the same zone by a
+copy-paste slip (`!Select [0, !GetAZs ""]` twice).
+
+## Example
+```yaml
+PublicSubnetA:
+  Type: AWS::EC2::Subnet
+  Properties: {VpcId: !Ref VPC, CidrBlock: 10.0.0.0/24, AvailabilityZone: !Select [0, !GetAZs ""]}
+PublicSubnetB:
+  Type: AWS::EC2::Subnet
+  Properties: {VpcId: !Ref VPC, CidrBlock: 10.0.1.0/24, AvailabilityZone: !Select [0, !GetAZs ""]}
+WebLoadBalancer:
+  Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+  Properties:
+    Subnets: [!Ref PublicSubnetA, !Ref PublicSubnetB]
+```
+
+## Fix
+Give the load balancer one subnet in each of at least two Availability Zones, and put each
+subnet in its own zone (`!Select [0, !GetAZs ""]`, `!Select [1, !GetAZs ""]`).
+"""
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from vpclint.findings import Problem
+from vpclint.model import LoadBalancerKind, Network, Subnet
+
+ID = "VPC502"
+NAME = "lb-subnets-az-coverage"
+SEVERITY = "error"
+
+# A regular Availability Zone: us-east-1a, or its ID use1-az1 (not a Local or Wavelength Zone).
+REGULAR_ZONE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+[a-z]$|^[a-z]+\d+-az\d+$")
+
+
+def check(network: Network) -> Iterator[Problem]:
+    for balancer in network.load_balancers:
+        if not balancer.certain or not isinstance(balancer.subnets, list):
+            continue
+        by_zone = zones_of(balancer.subnets)
+        if not by_zone:
+            continue
+        shared = {zone: group for zone, group in by_zone.items() if len(group) > 1}
+        if shared:
+            zone, group = next(iter(shared.items()))
+            names = " and ".join(s.logical_id for s in group)
+            yield Problem(
+                balancer,
+                f"Load balancer {balancer.logical_id} has subnets {names} in the same "
+                f"Availability Zone {zone}, and a load balancer takes one subnet per zone; "
+                "put each subnet in its own zone or drop the extra subnet.",
+            )
+        elif (
+            balancer.kind is LoadBalancerKind.APPLICATION
+            and len(by_zone) < 2
+            and all(REGULAR_ZONE.match(zone) for zone in by_zone)
+            and not any("OutpostArn" in s.properties for group in by_zone.values() for s in group)
+        ):
+            zone = next(iter(by_zone))
+            yield Problem(
+                balancer,
+                f"Application Load Balancer {balancer.logical_id} has subnets only in "
+                f"Availability Zone {zone}, and it needs subnets in at least two zones; add a "
+                "subnet in another zone.",
+            )
+
+
+def zones_of(items: list[Any]) -> dict[str, list[Subnet]] | None:
+    """The subnets by zone, or None unless every item is a certain subnet with a known zone.
+
+    Zones are all names (us-east-1a) or all IDs (use1-az1); a subnet listed twice counts once.
+    """
+    by_zone: dict[str, list[Subnet]] = {}
+    kinds: set[str] = set()
+    seen: set[int] = set()
+    for item in items:
+        if not isinstance(item, Subnet) or not item.certain:
+            return None
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        found = zone_of(item)
+        if found is None:
+            return None
+        kind, zone = found
+        kinds.add(kind)
+        by_zone.setdefault(zone, []).append(item)
+    return by_zone if len(kinds) == 1 else None
+
+
+def zone_of(subnet: Subnet) -> tuple[str, str] | None:
+    """("name", "us-east-1a") or ("id", "use1-az1"), or None when the zone is not known."""
+    zone = subnet.availability_zone
+    if zone is None:
+        zone_id = subnet.properties.get("AvailabilityZoneId")
+        return ("id", zone_id) if isinstance(zone_id, str) and zone_id else None
+    return ("name", zone) if isinstance(zone, str) and zone else None
