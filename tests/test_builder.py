@@ -505,3 +505,33 @@ def test_unmodelled_workloads_may_sit_in_the_default_group() -> None:
     """)
     default = by_id(net, "VPC").default_security_group
     assert [r.logical_id for r in default.possible_members] == ["Service"]
+
+
+def test_dependencies_follow_every_resource_and_every_branch() -> None:
+    net = network("""
+        Waiter:
+          Type: AWS::CloudFormation::WaitConditionHandle
+          DependsOn: Attachment
+        Custom:
+          Type: Custom::Thing
+          Properties: {ServiceToken: !Sub "arn:${AWS::Partition}:x:${Waiter}"}
+        Table:
+          Type: AWS::EC2::RouteTable
+          Properties: {VpcId: !GetAtt VPC.VpcId, Tags: [{Key: x, Value: !Ref Custom}]}
+        Route:
+          Type: AWS::EC2::Route
+          Properties: {RouteTableId: !Ref Table, DestinationCidrBlock: 0.0.0.0/0,
+                       GatewayId: !Ref IGW}
+        Maybe:
+          Type: AWS::EC2::Route
+          Properties:
+            RouteTableId: !If [Undecided, !Ref PublicTable, !Ref Table]
+            DestinationCidrBlock: 10.1.0.0/16
+            GatewayId: !Ref IGW
+    """)
+    assert net.dependencies["Table"] == {"VPC", "Custom"}
+    assert net.dependencies["Custom"] == {"Waiter"}
+    route = by_id(net, "Route")
+    assert net.created_after(route, ["Attachment"])  # Route → Table → Custom → Waiter
+    assert not net.created_after(by_id(net, "PublicRoute"), ["Table"])
+    assert net.dependencies["Maybe"] == {"PublicTable", "Table", "IGW"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
@@ -232,11 +233,13 @@ class _Builder:
     def build(self) -> Network:
         for logical_id, body in self.resolver.resources.items():
             kind = body.get("Type") if isinstance(body, dict) else None
-            constructor = self._constructors.get(kind) if isinstance(kind, str) else None
-            if constructor is None and not may_hold_address(kind):
-                continue
             exists = self.resolver.resource_condition(logical_id)
             if exists is False:
+                continue
+            if isinstance(body, dict):
+                self.network.dependencies[logical_id] = _dependencies(body, self.resolver.resources)
+            constructor = self._constructors.get(kind) if isinstance(kind, str) else None
+            if constructor is None and not may_hold_address(kind):
                 continue
             resource = Resource(
                 logical_id=logical_id,
@@ -1010,3 +1013,32 @@ def _allow_all(acl: NetworkAcl, number: int, ipv6: bool) -> None:
                 cidr_ipv6="::/0" if ipv6 else None,
             )
         )
+
+
+_SUB_NAME = re.compile(r"\$\{([^}!][^}.]*)")
+
+
+def _dependencies(body: dict, resources: dict) -> frozenset[str]:
+    """The resources a resource waits for: DependsOn, and Ref/GetAtt/Sub in its Properties."""
+    depends = body.get("DependsOn")
+    names = {depends} if isinstance(depends, str) else set()
+    if isinstance(depends, list):
+        names.update(item for item in depends if isinstance(item, str))
+    pending = [body.get("Properties")]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if len(node) == 1:
+                ((key, argument),) = node.items()
+                if key == "Ref" and isinstance(argument, str):
+                    names.add(argument)
+                elif key == "Fn::GetAtt" and isinstance(argument, list) and argument:
+                    names.add(str(argument[0]))
+                elif key == "Fn::Sub":
+                    text = argument[0] if isinstance(argument, list) and argument else argument
+                    if isinstance(text, str):
+                        names.update(_SUB_NAME.findall(text))
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return frozenset(name for name in names if name in resources)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -554,4 +555,26 @@ class Network:
     flow_logs: list[Resource] = field(default_factory=list)
     # Fn::Cidr calls that cannot be satisfied: (where, why), from the resolver.
     cidr_problems: list[tuple[Mark, str]] = field(default_factory=list)
+    # For every resource that is (or may be) created, modelled or not: the resources it waits
+    # for, through DependsOn and through Ref, Fn::GetAtt and Fn::Sub (in every Fn::If branch).
+    dependencies: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def created_after(self, resource: Resource, others: Iterable[str]) -> bool:
+        """Whether CloudFormation creates `resource` only after one of `others` exists.
+
+        A dependency behind an undecided Fn::If counts: a rule that warns about a missing
+        dependency stays silent when one might exist.
+        """
+        wanted = set(others)
+        seen = {resource.logical_id}
+        pending = [resource.logical_id]
+        while pending:
+            for name in self.dependencies.get(pending.pop(), ()):
+                if name in wanted:
+                    return True
+                if name not in seen:
+                    seen.add(name)
+                    pending.append(name)
+        return False
+
     resources: dict[str, Resource] = field(default_factory=dict)  # by logical ID

@@ -13,9 +13,9 @@ and VPN gateways alike.
 Gateways, VPCs, route tables and connections from outside the template (IDs, imports,
 parameters) are never judged. Resources under an undecided `Condition` are not reported, and an
 attachment under one, or one whose `VpcId` or `VpnGatewayId` is an undecided `Fn::If` or an
-unknown value, counts as possibly attaching the gateway: the rule stays silent. A dependency
-chain that passes through a resource vpclint does not model is taken as possibly reaching the
-attachment.
+unknown value, counts as possibly attaching the gateway: the rule stays silent. Dependencies
+are followed through every resource of the template (`DependsOn`, `Ref`, `Fn::GetAtt`,
+`Fn::Sub`); one behind an undecided `Fn::If` counts.
 
 ## Why it matters
 A virtual private gateway carries traffic only for the VPC it is attached to. A route to it from
@@ -111,7 +111,7 @@ def _check_propagation(
             return
         used.extend(attachments)
     certain = [a for a in used if a.certain]
-    if certain and _waits_for(network, propagation, {a.logical_id for a in used}) is False:
+    if certain and not network.created_after(propagation, (a.logical_id for a in used)):
         yield Problem(
             propagation,
             f"Route propagation {propagation.logical_id} does not depend on "
@@ -145,42 +145,3 @@ def _may_refer(value: Any, resource: Resource) -> bool:
     if isinstance(value, Unknown):
         return not value.options or any(_may_refer(option, resource) for option in value.options)
     return isinstance(value, ResourceRef) and value.logical_id == resource.logical_id
-
-
-def _waits_for(network: Network, start: Resource, targets: set[str]) -> bool | None:
-    """Whether `start` is created after one of `targets` (None when vpclint cannot tell).
-
-    Follows `DependsOn` and the references in resolved properties, both of which order
-    creation in CloudFormation.
-    """
-    seen: set[str] = set()
-    pending = [start]
-    incomplete = False
-    while pending:
-        resource = pending.pop()
-        for logical_id in (*resource.depends_on, *_references(resource.properties)):
-            if logical_id in targets:
-                return True
-            if logical_id in seen:
-                continue
-            seen.add(logical_id)
-            found = network.resources.get(logical_id)
-            if found is None:
-                incomplete = True  # a resource vpclint does not model may wait for it
-            else:
-                pending.append(found)
-    return None if incomplete else False
-
-
-def _references(value: Any) -> Iterator[str]:
-    if isinstance(value, ResourceRef):
-        yield value.logical_id
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _references(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _references(item)
-    elif isinstance(value, Unknown):
-        for option in value.options:
-            yield from _references(option)

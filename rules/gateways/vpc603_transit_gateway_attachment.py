@@ -16,8 +16,8 @@ Transit gateways, VPCs and subnets from outside the template are never judged. R
 an undecided `Condition` are not reported; an attachment under one, or one whose `VpcId` or
 `TransitGatewayId` is an undecided `Fn::If` or an unknown value, counts as possibly attaching
 the VPC, and a subnet whose zone is unknown or undecided is not compared, so the rule stays
-silent. A dependency chain that passes through a resource vpclint does not model is taken as
-possibly reaching the attachment.
+silent. Dependencies are followed through every resource of the template (`DependsOn`, `Ref`,
+`Fn::GetAtt`, `Fn::Sub`); one behind an undecided `Fn::If` counts.
 
 ## Why it matters
 A VPC can send traffic to a transit gateway only through its attachment: a route to a transit
@@ -110,7 +110,7 @@ def _check_route(
     ]
     if not certain:
         return None
-    if _waits_for(network, route, {a.logical_id for a in attachments}) is not False:
+    if network.created_after(route, (a.logical_id for a in attachments)):
         return None
     return Problem(
         route,
@@ -157,42 +157,3 @@ def _may_refer(value: Any, resource: Resource) -> bool:
     if isinstance(value, Unknown):
         return not value.options or any(_may_refer(option, resource) for option in value.options)
     return isinstance(value, ResourceRef) and value.logical_id == resource.logical_id
-
-
-def _waits_for(network: Network, start: Resource, targets: set[str]) -> bool | None:
-    """Whether `start` is created after one of `targets` (None when vpclint cannot tell).
-
-    Follows `DependsOn` and the references in resolved properties, both of which order
-    creation in CloudFormation.
-    """
-    seen: set[str] = set()
-    pending = [start]
-    incomplete = False
-    while pending:
-        resource = pending.pop()
-        for logical_id in (*resource.depends_on, *_references(resource.properties)):
-            if logical_id in targets:
-                return True
-            if logical_id in seen:
-                continue
-            seen.add(logical_id)
-            found = network.resources.get(logical_id)
-            if found is None:
-                incomplete = True  # a resource vpclint does not model may wait for it
-            else:
-                pending.append(found)
-    return None if incomplete else False
-
-
-def _references(value: Any) -> Iterator[str]:
-    if isinstance(value, ResourceRef):
-        yield value.logical_id
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _references(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _references(item)
-    elif isinstance(value, Unknown):
-        for option in value.options:
-            yield from _references(option)

@@ -19,8 +19,9 @@ The rule stays silent when the answer is not certain: a route, gateway or attach
 undecided `Condition` (an attachment that may exist counts as attached, and the dependency check
 needs an attachment that certainly exists), a gateway or route table behind an undecided
 `Fn::If` or from outside the template (an imported ID, a literal `igw-...`), an attachment whose
-gateway or VPC is not known, and a dependency chain that runs through a resource vpclint does
-not model (a custom resource, say) or through a value it cannot read.
+gateway or VPC is not known. Dependencies are followed through every resource of the template
+(`DependsOn`, `Ref`, `Fn::GetAtt`, `Fn::Sub`), modelled or not; one behind an undecided
+`Fn::If` counts.
 
 ## Why it matters
 A route to a gateway needs the gateway attached to the same VPC. Without the attachment the
@@ -49,36 +50,23 @@ Attach the gateway to the route table's VPC with an `AWS::EC2::VPCGatewayAttachm
 `DependsOn: GatewayAttachment` (its logical ID) to the route.
 """
 
-import re
 from collections.abc import Iterator
-from typing import Any
 
 from vpclint.findings import Problem
 from vpclint.model import (
     GatewayAttachment,
     InternetGateway,
     Network,
-    Resource,
     Route,
     RouteTable,
     TargetKind,
     Vpc,
     VpnGateway,
 )
-from vpclint.values import ResourceRef, Unknown
 
 ID = "VPC103"
 NAME = "igw-route-without-attachment"
 SEVERITY = "error"
-
-# Unknown values the resolver made from a reference to a resource: `Fn::GetAtt X.Attr` and a
-# `${X}` or `${X.Attr}` inside `Fn::Sub` or `Fn::Join`.
-_REFERENCE = re.compile(r"^([A-Za-z0-9]+)(?:\.[\w.]+)? (?:is known only after deployment|refers)")
-_UNREADABLE = "is not evaluated by vpclint"
-
-
-class _Unsure(Exception):
-    """The dependency chain runs through something vpclint cannot follow."""
 
 
 def check(network: Network) -> Iterator[Problem]:
@@ -102,12 +90,7 @@ def check(network: Network) -> Iterator[Problem]:
             continue
         if not any(attachment.certain for attachment in attachments):
             continue
-        wanted = {attachment.logical_id for attachment in attachments}
-        try:
-            depends = _depends_on_any(network, route, wanted)
-        except _Unsure:
-            continue
-        if not depends:
+        if not network.created_after(route, (a.logical_id for a in attachments)):
             yield Problem(route, _no_dependency(route, target, vpc, attachments))
 
 
@@ -128,49 +111,6 @@ def _attachments_to(
         ):
             return None  # its VPC is not known (a literal ID is another VPC)
     return [a for a in gateway.attachments if a.vpc is vpc]
-
-
-def _depends_on_any(network: Network, start: Resource, wanted: set[str]) -> bool:
-    """Whether `start` depends on a resource in `wanted`, directly or transitively.
-
-    Follows `DependsOn` and the references left in resolved properties; raises _Unsure when the
-    chain reaches a resource that is not in the model or a value that hides what it refers to.
-    """
-    seen = {start.logical_id}
-    pending = [start]
-    while pending:
-        resource = pending.pop()
-        for name in (*resource.depends_on, *_references(resource.properties)):
-            if name in wanted:
-                return True
-            if name in seen:
-                continue
-            seen.add(name)
-            found = network.resources.get(name)
-            if found is None:
-                raise _Unsure(name)
-            pending.append(found)
-    return False
-
-
-def _references(value: Any) -> Iterator[str]:
-    """The logical IDs a resolved value refers to."""
-    if isinstance(value, ResourceRef):
-        yield value.logical_id
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _references(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _references(item)
-    elif isinstance(value, Unknown):
-        if _UNREADABLE in value.reason:
-            raise _Unsure(value.reason)
-        match = _REFERENCE.match(value.reason)
-        if match:
-            yield match.group(1)
-        for option in value.options:
-            yield from _references(option)
 
 
 def _kind(gateway: InternetGateway | VpnGateway) -> str:
