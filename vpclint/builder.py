@@ -259,13 +259,34 @@ class _Builder:
         # a workload without groups takes the default group of its subnet's VPC.
         for wire in self._first + self._wiring:
             wire()
+        hidden = self._hidden_routing()
         for vpc in self.network.vpcs:
+            vpc.main_route_table_settled = not hidden and bool(
+                vpc.route_tables or vpc.gateway_attachments
+            )
             if vpc.default_security_group is not None:
                 vpc.default_security_group.possible_members.extend(self._unmodeled)
         self.network.cidr_problems = sorted(self.resolver.cidr_problems.items())
         return self.network
 
     # -- helpers ------------------------------------------------------------------------------
+
+    def _hidden_routing(self) -> bool:
+        """Whether a route or an association names a table or subnet vpclint cannot know.
+
+        A literal ID belongs to another stack's resources; an unknown one (an import, a custom
+        resource's attribute) may be one of this template's VPCs' main route table or subnets.
+        """
+        routes = any(
+            route.route_table is None and not isinstance(route.properties.get("RouteTableId"), str)
+            for route in self.network.routes
+        )
+        return routes or any(
+            isinstance(resource, RouteTableAssociation)
+            and resource.subnet is None
+            and not isinstance(resource.properties.get("SubnetId"), str)
+            for resource in self.network.resources.values()
+        )
 
     def _make(self, cls: type[R], base: Resource, **fields: Any) -> R:
         made = cls(

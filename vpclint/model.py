@@ -79,6 +79,10 @@ class Vpc(Resource):
     route_tables: list[RouteTable] = field(default_factory=list)
     gateway_attachments: list[GatewayAttachment] = field(default_factory=list)
     main_route_table: RouteTable | None = None
+    # Whether a subnet without an association certainly uses the main route table as written:
+    # the template routes this VPC, and no association or route names something unknowable
+    # (another stack, or a custom resource, may associate subnets or add routes to it).
+    main_route_table_settled: bool = False
     default_security_group: SecurityGroup | None = None
     default_network_acl: NetworkAcl | None = None
     flow_logs: list[Resource] = field(default_factory=list)
@@ -129,6 +133,10 @@ class Subnet(Resource):
             return next(iter(tables.values()))  # type: ignore[return-value]
         if self.vpc is None or self.vpc.main_route_table is None:
             return Unknown(f"the VPC of subnet {self.logical_id} is not in the template", self.mark)
+        if not self.vpc.main_route_table_settled:
+            return Unknown(
+                f"subnet {self.logical_id} may be routed outside the template", self.mark
+            )
         return self.vpc.main_route_table
 
     @property

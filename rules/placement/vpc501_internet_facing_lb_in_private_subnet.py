@@ -10,7 +10,8 @@ gateway, a virtual private gateway, a transit gateway or a peering connection. A
 to a firewall or Gateway Load Balancer endpoint, a network interface or an instance (an
 inspection appliance) keeps the rule silent, and so does a load balancer whose
 `IpAddressType` is `dualstack-without-public-ipv4`. A subnet without an association is taken to
-use the main route table only when the template associates subnets itself.
+use the main route table only when the template routes its VPC (a route table or a gateway
+attachment of its own) and no route or association names a table or subnet vpclint cannot know.
 
 Load balancers, subnets, routes and associations under an undecided `Condition`, and scheme,
 type, subnets or route targets behind an undecided `Fn::If` or from outside the template (a
@@ -46,7 +47,6 @@ from vpclint.model import (
     LoadBalancerKind,
     Network,
     RouteTable,
-    RouteTableAssociation,
     Subnet,
     TargetKind,
     Vpc,
@@ -70,8 +70,6 @@ _PUBLIC_IPV4_TYPES = (None, "ipv4", "dualstack")
 
 
 def check(network: Network) -> Iterator[Problem]:
-    hidden_routes = routes_on_unknown_tables(network)
-    main_table_decisive = main_table_is_decisive(network)
     for balancer in network.load_balancers:
         if not _internet_facing(balancer) or not isinstance(balancer.subnets, list):
             continue
@@ -87,9 +85,7 @@ def check(network: Network) -> Iterator[Problem]:
                 "make the load balancer Scheme: internal.",
             )
             continue
-        if hidden_routes:
-            continue
-        private = [s for s in subnets if certainly_private(s, main_table_decisive)]
+        private = [s for s in subnets if certainly_private(s)]
         if private:
             names = ", ".join(s.logical_id for s in private)
             plural = "s" if len(private) > 1 else ""
@@ -109,15 +105,13 @@ def _internet_facing(balancer: LoadBalancer) -> bool:
     return balancer.properties.get("IpAddressType") in _PUBLIC_IPV4_TYPES
 
 
-def certainly_private(subnet: Subnet, main_table_decisive: bool) -> bool:
+def certainly_private(subnet: Subnet) -> bool:
     """True when the subnet's route table certainly sends nothing IPv4 to the internet."""
     if not subnet.certain or subnet.is_public is not False:
         return False
     table = subnet.route_table
     if not isinstance(table, RouteTable):
         return False
-    if table.is_main and not main_table_decisive:
-        return False  # an association we cannot see may give the subnet another table
     for route in table.routes:
         destination = route.destination
         if route.target.kind is TargetKind.INTERNET_GATEWAY:
@@ -147,25 +141,3 @@ def _without_internet_gateway(vpc: Vpc, network: Network) -> bool:
         ):
             return False  # attached to a VPC we cannot name: maybe this one
     return True
-
-
-def routes_on_unknown_tables(network: Network) -> bool:
-    """Whether a route that may reach the internet goes into a route table we cannot name."""
-    return any(
-        route.route_table is None
-        and not isinstance(route.properties.get("RouteTableId"), str)
-        and route.target.kind not in _NOT_INTERNET
-        for route in network.routes
-    )
-
-
-def main_table_is_decisive(network: Network) -> bool:
-    """Whether a subnet without an association of the template really uses the main table.
-
-    Only when the template associates subnets itself (a template of bare subnets is often
-    routed by another stack) and no association names a subnet we cannot name.
-    """
-    associations = [r for r in network.resources.values() if isinstance(r, RouteTableAssociation)]
-    return bool(associations) and all(
-        a.subnet is not None or isinstance(a.properties.get("SubnetId"), str) for a in associations
-    )

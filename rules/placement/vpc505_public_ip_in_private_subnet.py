@@ -8,8 +8,9 @@ certainly has no IPv4 route to an internet gateway, and its default route, if an
 gateway, a virtual private gateway, a transit gateway or a peering connection. A default route
 to a firewall or Gateway Load Balancer endpoint, a network interface or an instance (an
 inspection appliance in front of the internet gateway) keeps the rule silent. A subnet without
-an association is taken to use the main route table only when the template associates subnets
-itself (otherwise another stack may route it).
+an association is taken to use the main route table only when the template routes its VPC (a
+route table or a gateway attachment of its own) and no route or association names a table or
+subnet vpclint cannot know (otherwise another stack may route it).
 
 Subnets, instances, routes and associations under an undecided `Condition`, and values behind an
 undecided `Fn::If` or from outside the template (a parameter without default,
@@ -44,8 +45,6 @@ from vpclint.findings import Problem
 from vpclint.model import Network, NetworkInterface, RouteTable, Subnet
 from vpclint.rules.placement.vpc501_internet_facing_lb_in_private_subnet import (
     certainly_private,
-    main_table_is_decisive,
-    routes_on_unknown_tables,
 )
 
 ID = "VPC505"
@@ -54,12 +53,8 @@ SEVERITY = "warning"
 
 
 def check(network: Network) -> Iterator[Problem]:
-    if routes_on_unknown_tables(network):
-        return
-    main_table_decisive = main_table_is_decisive(network)
-
     def private(subnet: Subnet | None) -> bool:
-        return subnet is not None and certainly_private(subnet, main_table_decisive)
+        return subnet is not None and certainly_private(subnet)
 
     for subnet in network.subnets:
         if subnet.map_public_ip_on_launch is True and private(subnet):

@@ -46,7 +46,6 @@ from vpclint.findings import Problem
 from vpclint.model import (
     Network,
     RouteTable,
-    RouteTableAssociation,
     Subnet,
     TargetKind,
     Tier,
@@ -65,7 +64,6 @@ IPV6_DEFAULT_ROUTES = {"::/0", "0:0:0:0:0:0:0:0/0"}
 
 
 def check(network: Network) -> Iterator[Problem]:
-    main_table_may_change = _main_tables_may_change(network)
     for subnet in network.subnets:
         if not subnet.certain:
             continue
@@ -74,8 +72,6 @@ def check(network: Network) -> Iterator[Problem]:
             continue
         table = subnet.route_table
         if not isinstance(table, RouteTable) or not table.certain:
-            continue
-        if table.is_main and (main_table_may_change or not _routes_managed_here(table)):
             continue
         if table.default_route_to_internet_gateway() is not False:
             continue
@@ -121,27 +117,3 @@ def _may_reach_internet_otherwise(table: RouteTable) -> bool:
 
 def _is_ipv6_default(destination: object) -> bool:
     return isinstance(destination, str) and destination.replace(" ", "") in IPV6_DEFAULT_ROUTES
-
-
-def _routes_managed_here(main_table: RouteTable) -> bool:
-    """Whether the template routes the VPC: it has a route table or a gateway attachment.
-
-    A template that only creates a VPC and its subnets leaves routing to another stack, which
-    may associate the subnets with its own route tables.
-    """
-    vpc = main_table.vpc
-    return vpc is not None and bool(vpc.route_tables or vpc.gateway_attachments)
-
-
-def _main_tables_may_change(network: Network) -> bool:
-    """Whether a route names a table, or an association a subnet, vpclint cannot resolve.
-
-    Such a route may add the default route to a VPC's main route table (looked up by a custom
-    resource, say), and such an association may give a subnet on the main table another one.
-    """
-    if any(route.route_table is None for route in network.routes):
-        return True
-    return any(
-        isinstance(resource, RouteTableAssociation) and resource.subnet is None
-        for resource in network.resources.values()
-    )

@@ -39,7 +39,7 @@ internet gateway), and route the private subnets' default route to it.
 from collections.abc import Iterator
 
 from vpclint.findings import Problem
-from vpclint.model import Network, RouteTable, RouteTableAssociation, Subnet, TargetKind
+from vpclint.model import Network, RouteTable, Subnet, TargetKind
 from vpclint.values import Unknown
 
 ID = "VPC104"
@@ -52,7 +52,6 @@ APPLIANCE_TARGETS = {TargetKind.VPC_ENDPOINT, TargetKind.NETWORK_INTERFACE, Targ
 
 
 def check(network: Network) -> Iterator[Problem]:
-    main_table_may_change = _main_tables_may_change(network)
     for nat in network.nat_gateways:
         if not nat.certain or nat.connectivity_type != "public":
             continue
@@ -61,8 +60,6 @@ def check(network: Network) -> Iterator[Problem]:
             continue
         table = subnet.route_table
         if not isinstance(table, RouteTable) or not table.certain:
-            continue
-        if table.is_main and (main_table_may_change or not _routes_managed_here(table)):
             continue
         if subnet.is_public is not False or _default_route_to_appliance(table):
             continue
@@ -84,28 +81,4 @@ def _default_route_to_appliance(table: RouteTable) -> bool:
         (isinstance(route.destination, Unknown) or route.destination == "0.0.0.0/0")
         and route.target.kind in APPLIANCE_TARGETS
         for route in table.routes
-    )
-
-
-def _routes_managed_here(main_table: RouteTable) -> bool:
-    """Whether the template routes the VPC: it has a route table or a gateway attachment.
-
-    A template that only creates a VPC and its subnets leaves routing to another stack, which
-    may associate the subnets with its own route tables.
-    """
-    vpc = main_table.vpc
-    return vpc is not None and bool(vpc.route_tables or vpc.gateway_attachments)
-
-
-def _main_tables_may_change(network: Network) -> bool:
-    """Whether a route names a table, or an association a subnet, vpclint cannot resolve.
-
-    Such a route may add the default route to a VPC's main route table (looked up by a custom
-    resource, say), and such an association may give a subnet on the main table another one.
-    """
-    if any(route.route_table is None for route in network.routes):
-        return True
-    return any(
-        isinstance(resource, RouteTableAssociation) and resource.subnet is None
-        for resource in network.resources.values()
     )
