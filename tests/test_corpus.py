@@ -1,7 +1,7 @@
 """vpclint over the shared corpus of real templates: no crash, clean errors, no false alarms.
 
-Every finding on the corpus must be listed in FINDINGS with the reason it is a real defect;
-anything else is a bug in vpclint.
+Every finding on the corpus must be listed in corpus_findings.tsv with the reason it is a real
+defect; anything else is a bug in vpclint.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from vpclint.engine import load_rules
 from vpclint.lint import LintOptions, collect_files, lint_file
 
 # Files that are broken on purpose: (line, column, start of the message).
@@ -18,8 +19,19 @@ PARSE_ERRORS = {
     "cfn-lint-fixtures/bad__json_parse.json": (5, 11, "invalid JSON: Expecting ':' delimiter"),
     "cfn-lint-fixtures/bad__template.yaml": (12, 9, "invalid YAML: expected <block end>"),
 }
-# Findings checked by hand: file → [(rule, resource, why it is a real defect)].
-FINDINGS: dict[str, list[tuple[str, str, str]]] = {}
+# Findings checked by hand: file, rule, resource and why each is a real defect.
+FINDINGS_FILE = Path(__file__).parent / "corpus_findings.tsv"
+
+
+def recorded_findings() -> list[tuple[str, str, str]]:
+    rows = []
+    for line in FINDINGS_FILE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        name, rule, resource, reason = line.split("\t")
+        assert reason.strip(), f"{name} {rule} {resource} needs a reason"
+        rows.append((name, rule, resource))
+    return rows
 
 
 def corpus_files(corpus: Path) -> list[Path]:
@@ -30,23 +42,19 @@ def test_whole_corpus(corpus: Path) -> None:
     files = corpus_files(corpus)
     assert len(files) >= 150
     errors: dict[str, tuple[int | None, int | None, str]] = {}
-    findings: dict[str, list[tuple[str, str | None]]] = {}
+    findings: list[tuple[str, str, str]] = []
     for path in files:
-        result = lint_file(str(path), LintOptions())
+        result = lint_file(str(path), LintOptions(), load_rules())  # opt-in rules too
         name = path.relative_to(corpus).as_posix()
         assert not result.internal_errors, (name, result.internal_errors)
         if result.error is not None:
             errors[name] = (result.error.line, result.error.column, result.error.message)
-        if result.findings:
-            findings[name] = [(f.rule, f.resource) for f in result.findings]
+        findings.extend((name, f.rule, f.resource or "-") for f in result.findings)
     assert {
         name: (line, column, message[: len(PARSE_ERRORS.get(name, (0, 0, ""))[2])])
         for name, (line, column, message) in errors.items()
     } == PARSE_ERRORS
-    assert findings == {
-        name: [(rule, resource) for rule, resource, _ in expected]
-        for name, expected in FINDINGS.items()
-    }
+    assert sorted(findings) == sorted(recorded_findings())
 
 
 @pytest.mark.parametrize("region", ["cn-north-1"])

@@ -24,6 +24,20 @@ BROKEN = {
         ("VPC601", "InternetGateway"),
         ("VPC602", "OfficeRoutePropagation"),
     ],
+    "broken-endpoints-ssm-private-dns.yaml": [
+        ("VPC304", "SsmEndpoint"),
+        ("VPC305", "SsmEndpoint"),
+        ("VPC304", "Ec2MessagesEndpoint"),
+    ],
+    "broken-placement-alb-private-subnets-db-one-az.yaml": [
+        ("VPC501", "WebLoadBalancer"),
+        ("VPC504", "DatabaseSubnetGroup"),
+    ],
+    "broken-routing-nat-gateway-in-private-subnet.yaml": [("VPC104", "NatGatewayB")],
+    "broken-security-ssh-bastion-nacl.yaml": [
+        ("VPC406", "PublicNetworkAcl"),
+        ("VPC401", "BastionSshIngress"),
+    ],
 }
 
 
