@@ -37,6 +37,7 @@ def test_rules_table_lists_every_rule() -> None:
 
 def test_rules_as_json() -> None:
     code, output = run("rules", "--format", "json")
+    assert code == 0
     document = json.loads(output)
     by_id = {rule["id"]: rule for rule in document}
     assert set(by_id) == {rule.id for rule in load_rules()}
