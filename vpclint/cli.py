@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
@@ -111,6 +112,13 @@ FORMATS = ("text", "json", "sarif", "github", "junit", "concise", "markdown")
     help="Record today's findings in this baseline file.",
 )
 @click.option(
+    "--cfn-lint",
+    "with_cfn_lint",
+    is_flag=True,
+    help="Also run cfn-lint's checks on the same files and merge its matches "
+    "(needs: pip install 'vpclint[cfn-lint]').",
+)
+@click.option(
     "--jobs",
     "-j",
     type=click.IntRange(min=0),
@@ -134,6 +142,7 @@ def check(
     show_suppressed: bool,
     baseline_path: str | None,
     write_baseline_path: str | None,
+    with_cfn_lint: bool,
     jobs: int,
 ) -> None:
     """Lint templates: files, or folders searched for *.yaml, *.yml, *.json, *.template."""
@@ -167,7 +176,10 @@ def check(
         parameters=parameters,
         private_words=config.private_words,
         public_words=config.public_words,
+        cfn_lint=with_cfn_lint,
     )
+    if with_cfn_lint and importlib.util.find_spec("cfnlint") is None:
+        raise click.UsageError("--cfn-lint needs cfn-lint: pip install 'vpclint[cfn-lint]'")
     files = [(path, exists) for path, exists in collect_files(paths) if not config.excludes(path)]
     results = lint_files(files, options, rules, jobs=jobs or os.cpu_count() or 1)
 

@@ -40,6 +40,7 @@ class Finding:
     resource: str | None
     line: int
     column: int
+    source: str = "vpclint"  # or "cfn-lint", for matches merged by --cfn-lint
 
     def as_json(self) -> dict:
         return {
@@ -50,4 +51,5 @@ class Finding:
             "resource": self.resource,
             "line": self.line,
             "column": self.column,
+            "source": self.source,
         }

@@ -25,6 +25,7 @@ class LintOptions:
     parameters: Mapping[str, str] = field(default_factory=dict)
     private_words: tuple[str, ...] = PRIVATE_WORDS
     public_words: tuple[str, ...] = PUBLIC_WORDS
+    cfn_lint: bool = False  # also run cfn-lint's checks and merge its matches
 
 
 @dataclass
@@ -134,6 +135,15 @@ def lint_file(path: str, options: LintOptions, rules: Iterable[Rule] | None = No
             findings, marked, unused_rule, lambda rule: any(r.startswith(rule) for r in enabled)
         )
     result.findings = findings
+    if options.cfn_lint:
+        from vpclint.cfn_lint import run_cfn_lint
+
+        try:
+            run_cfn_lint(result, options.region)
+        except Exception as error:  # cfn-lint's failure must not lose vpclint's findings
+            result.internal_errors.append(
+                InternalError("cfn-lint", f"{type(error).__name__}: {error}")
+            )
     return result
 
 
