@@ -116,6 +116,7 @@ def test_json_contract() -> None:
         "resource": "PublicDefaultRoute",
         "line": line_of(BROKEN, "  PublicDefaultRoute:"),
         "column": 3,
+        "source": "vpclint",
     }
     assert "PrivateSubnetB" in finding["message"]
     assert document["summary"]["files"] == 2
