@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from vpclint.config import Config
     from vpclint.findings import Severity
     from vpclint.lint import FileResult
+    from vpclint.model import Network
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -298,6 +299,144 @@ def explain(rule_id: str) -> None:
         Console().print(Markdown(text))
     else:
         click.echo(text, nl=False)
+
+
+EXIT_UNKNOWN = 3
+
+
+@cli.command()
+@click.argument("template", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    metavar="SRC",
+    help="Logical ID of an instance, network interface, interface endpoint, NAT "
+    "gateway, load balancer, Lambda function in a VPC, or subnet.",
+)
+@click.option(
+    "--to",
+    "destination",
+    required=True,
+    metavar="DST",
+    help="Another such resource, a CIDR or address, an AWS service (s3, dynamodb, ssm, "
+    "com.amazonaws.REGION.ecr.api, ...) or 'internet'.",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=443, show_default=True)
+@click.option("--protocol", default="tcp", show_default=True, help="tcp, udp, icmp or a number.")
+@click.option("--region", help="Region for AWS::Region [default: us-east-1].")
+@click.option(
+    "--parameter",
+    "-p",
+    "parameter_pairs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Set a template parameter; repeatable.",
+)
+@click.option(
+    "--parameters-file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Parameters as the AWS CLI takes them.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+def reach(
+    template: str,
+    source: str,
+    destination: str,
+    port: int,
+    protocol: str,
+    region: str | None,
+    parameter_pairs: tuple[str, ...],
+    parameters_file: str | None,
+    output_format: str,
+) -> None:
+    """Can SRC open a connection to DST? Walks the path hop by hop, as AWS would.
+
+    Exit codes: 0 reachable, 1 not reachable, 2 error, 3 unknown (an unknown value decides).
+    """
+    from vpclint.reach import REACHABLE, UNREACHABLE, ReachError
+    from vpclint.reach import reach as walk
+
+    network = load_network(template, region, parameter_pairs, parameters_file)
+    try:
+        answer = walk(network, source, destination, port=port, protocol=protocol)
+    except ReachError as error:
+        raise click.UsageError(str(error)) from None
+    if output_format == "json":
+        document = {
+            "from": source,
+            "to": destination,
+            "protocol": protocol,
+            "port": port,
+            **answer.as_json(),
+        }
+        click.echo(json.dumps(document, indent=2))
+    else:
+        click.echo(render_answer(answer, source, destination, protocol, port))
+    codes = {REACHABLE: EXIT_CLEAN, UNREACHABLE: EXIT_FINDINGS}
+    sys.exit(codes.get(answer.verdict, EXIT_UNKNOWN))
+
+
+def load_network(
+    template: str, region: str | None, pairs: tuple[str, ...], parameters_file: str | None
+) -> Network:
+    """The network of one template, or a clean exit 2 when the file cannot be read."""
+    from vpclint.config import ConfigError
+    from vpclint.lint import LintOptions, build
+    from vpclint.loader import LoadError, load
+
+    try:
+        config = resolve_config(None, False, {"region": region})
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
+    parameters = dict(config.parameters)
+    if parameters_file:
+        parameters.update(read_parameters_file(parameters_file))
+    parameters.update(parse_parameter_pairs(pairs))
+    options = LintOptions(
+        region=config.region,
+        parameters=parameters,
+        private_words=config.private_words,
+        public_words=config.public_words,
+    )
+    try:
+        loaded = load(template)
+    except LoadError as error:
+        where = f"{error.line}:{error.column}: " if error.line else ""
+        click.echo(f"{template}:{where}error: {error.message}", err=True)
+        sys.exit(EXIT_ERROR)
+    if loaded is None:
+        click.echo(f"{template}: error: not a CloudFormation template", err=True)
+        sys.exit(EXIT_ERROR)
+    return build(loaded, options)
+
+
+def render_answer(answer: Any, source: str, destination: str, protocol: str, port: int) -> str:
+    verdict = {"reachable": "reachable", "unreachable": "NOT reachable", "unknown": "UNKNOWN"}[
+        answer.verdict
+    ]
+    head = f"{source} -> {destination} ({protocol.upper()} {port}): {verdict}"
+    if answer.via:
+        head += f" via {answer.via}"
+    if answer.code and answer.verdict != "reachable":
+        head += f" [{answer.code}]"
+    lines = [head]
+    width = max((len(hop.component) for hop in answer.hops), default=0)
+    for number, hop in enumerate(answer.hops, start=1):
+        lines.append(f"  {number:>2}. {hop.component:<{width}}  {hop.kind:<15} {hop.detail}")
+    if answer.verdict != "reachable":
+        lines.append(f"  why: {answer.explanation}")
+        if len(answer.codes) > 1:
+            lines.append(f"  also blocked: {', '.join(answer.codes[1:])}")
+        if answer.fix:
+            lines.append(f"  fix: {answer.fix}")
+    return "\n".join(lines)
 
 
 def parse_parameter_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
