@@ -33,6 +33,7 @@ from vpclint.model import (
     SecurityGroupRule,
     Subnet,
     SubnetGroup,
+    TargetGroup,
     TargetKind,
     TransitGateway,
     TransitGatewayAttachment,
@@ -219,6 +220,8 @@ class _Builder:
             "AWS::EC2::SubnetNetworkAclAssociation": self._acl_association,
             "AWS::ElasticLoadBalancingV2::LoadBalancer": self._load_balancer,
             "AWS::ElasticLoadBalancing::LoadBalancer": self._load_balancer,
+            "AWS::ElasticLoadBalancingV2::TargetGroup": self._target_group,
+            "AWS::ElasticLoadBalancingV2::Listener": self._listener,
             **{kind: self._subnet_group for kind in _SUBNET_GROUPS},
             "AWS::EC2::CustomerGateway": self._customer_gateway,
             "AWS::EC2::VPNConnection": self._vpn_connection,
@@ -758,8 +761,49 @@ class _Builder:
             if instance.subnet:
                 instance.subnet.workloads.append(instance)
             self._join_groups(instance, instance.security_groups)
+            instance.iam_policies, instance.iam_actions = self._iam_of(
+                props.get("IamInstanceProfile")
+            )
 
         self._wiring.append(wire)
+
+    def _iam_of(self, profile: Any) -> tuple[list[str] | Unknown, list[str] | Unknown]:
+        """Managed policy ARNs and inline actions of an instance profile's roles."""
+        if profile is None:
+            return [], []
+        if (
+            not isinstance(profile, ResourceRef)
+            or self.resolver.resource_type(profile.logical_id) != "AWS::IAM::InstanceProfile"
+        ):
+            unknown = Unknown("the instance profile is outside the template")
+            return unknown, unknown
+        roles = self.resolver.properties(profile.logical_id).get("Roles")
+        if not isinstance(roles, list) or not all(isinstance(r, ResourceRef) for r in roles):
+            unknown = Unknown("a role of the instance profile is outside the template")
+            return unknown, unknown
+        names = {role.logical_id for role in roles}
+        policies: list[str] = []
+        actions: list[str] = []
+        for logical_id in names:
+            props = self.resolver.properties(logical_id)
+            for arn in props.get("ManagedPolicyArns") or []:
+                if not isinstance(arn, str):
+                    unknown = Unknown("a managed policy ARN of the role is not known")
+                    return unknown, unknown
+                policies.append(arn)
+            for policy in props.get("Policies") or []:
+                document = policy.get("PolicyDocument") if isinstance(policy, dict) else None
+                actions.extend(_actions(document))
+        # Policies attached from the other side: AWS::IAM::ManagedPolicy / Policy with Roles.
+        for logical_id, body in self.resolver.resources.items():
+            kind = body.get("Type") if isinstance(body, dict) else None
+            if kind not in ("AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::RolePolicy"):
+                continue
+            props = self.resolver.properties(logical_id)
+            attached = props.get("Roles") or [props.get("RoleName")]
+            if any(isinstance(r, ResourceRef) and r.logical_id in names for r in attached):
+                actions.extend(_actions(props.get("PolicyDocument")))
+        return policies, actions
 
     def _inline_interface(self, instance: Instance, index: int, spec: Any) -> NetworkInterface:
         if not isinstance(spec, dict):
@@ -896,6 +940,49 @@ class _Builder:
                 first = next(iter(_known(balancer.subnets, Subnet)), None)
                 balancer.security_groups = self._placed_groups(None, first)
             self._join_groups(balancer, balancer.security_groups or [])
+
+        self._wiring.append(wire)
+
+    def _target_group(self, base: Resource) -> None:
+        props = base.properties
+        group = self._make(
+            TargetGroup,
+            base,
+            port=normalize_port(props.get("Port")),
+            protocol=props.get("Protocol"),
+            target_type=props.get("TargetType", "instance"),
+        )
+        self.network.target_groups.append(group)
+
+        def wire() -> None:
+            targets = props.get("Targets") or []
+            if isinstance(targets, Unknown):
+                group.targets = [(targets, None)]
+                return
+            for target in targets if isinstance(targets, list) else []:
+                if not isinstance(target, dict):
+                    continue
+                value = target.get("Id")
+                found = (
+                    self.network.resources.get(value.logical_id)
+                    if isinstance(value, ResourceRef)
+                    else None
+                )
+                port = normalize_port(target.get("Port")) if "Port" in target else group.port
+                group.targets.append((found or value, port))
+
+        self._wiring.append(wire)
+
+    def _listener(self, base: Resource) -> None:
+        def wire() -> None:
+            props = base.properties
+            balancer = self._lookup(props.get("LoadBalancerArn"), LoadBalancer)
+            if balancer is None or not base.certain:
+                return
+            for group in _forwarded_groups(props.get("DefaultActions")):
+                found = self._lookup(group, TargetGroup)
+                if found is not None and balancer not in found.load_balancers:
+                    found.load_balancers.append(balancer)
 
         self._wiring.append(wire)
 
@@ -1063,3 +1150,34 @@ def _dependencies(body: dict, resources: dict) -> frozenset[str]:
         elif isinstance(node, list):
             pending.extend(node)
     return frozenset(name for name in names if name in resources)
+
+
+def _actions(document: Any) -> list[str]:
+    """The actions a policy document allows (Unknown ones as "?")."""
+    statements = document.get("Statement") if isinstance(document, dict) else None
+    if isinstance(statements, dict):
+        statements = [statements]
+    found: list[str] = []
+    for statement in statements if isinstance(statements, list) else []:
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            continue
+        action = statement.get("Action")
+        for item in action if isinstance(action, list) else [action]:
+            found.append(item if isinstance(item, str) else "?")
+    return found
+
+
+def _forwarded_groups(actions: Any) -> list[Any]:
+    """The target groups a listener's actions forward to."""
+    groups: list[Any] = []
+    for action in actions if isinstance(actions, list) else []:
+        if not isinstance(action, dict):
+            continue
+        if "TargetGroupArn" in action:
+            groups.append(action["TargetGroupArn"])
+        forward = action.get("ForwardConfig")
+        if isinstance(forward, dict):
+            for item in forward.get("TargetGroups") or []:
+                if isinstance(item, dict):
+                    groups.append(item.get("TargetGroupArn"))
+    return groups

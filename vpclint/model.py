@@ -496,6 +496,10 @@ class Instance(Resource):
     network_interfaces: list[NetworkInterface] = field(default_factory=list)
     associate_public_ip: bool | Unknown | None = None
     elastic_ips: list[ElasticIp] = field(default_factory=list)
+    # What its instance profile's roles may do: managed policy ARNs and inline actions, or
+    # Unknown when the profile, a role or a policy comes from outside the template.
+    iam_policies: list[str] | Unknown = field(default_factory=list)
+    iam_actions: list[str] | Unknown = field(default_factory=list)
 
 
 class LoadBalancerKind(Enum):
@@ -521,6 +525,19 @@ class LoadBalancer(Resource):
     scheme: str | Unknown = "internet-facing"
     subnets: list[Subnet | Unknown | str] | Unknown = field(default_factory=list)
     security_groups: list[SecurityGroup | Unknown | str] | Unknown | None = None
+
+
+@dataclass(eq=False, repr=False)
+class TargetGroup(Resource):
+    """An ELBv2 target group (or a Classic Load Balancer's instance list) and what sends to it."""
+
+    port: int | Unknown | None = None
+    protocol: Any = None
+    target_type: Any = "instance"
+    targets: list[tuple[Resource | Unknown | str, int | Unknown | None]] = field(
+        default_factory=list
+    )
+    load_balancers: list[LoadBalancer] = field(default_factory=list)
 
 
 @dataclass(eq=False, repr=False)
@@ -553,6 +570,7 @@ class Network:
     network_acls: list[NetworkAcl] = field(default_factory=list)
     network_acl_entries: list[NetworkAclEntry] = field(default_factory=list)
     load_balancers: list[LoadBalancer] = field(default_factory=list)
+    target_groups: list[TargetGroup] = field(default_factory=list)
     subnet_groups: list[SubnetGroup] = field(default_factory=list)
     customer_gateways: list[CustomerGateway] = field(default_factory=list)
     vpn_connections: list[VpnConnection] = field(default_factory=list)
