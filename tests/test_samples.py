@@ -14,8 +14,16 @@ CLEAN = ["private-subnet-ssm-s3-endpoints.yaml", "two-az-public-private-nat.yaml
 # file → the findings it must give, as (rule, logical ID the finding points at)
 BROKEN = {
     "broken-vpc101-private-subnet-routes-to-igw.yaml": [("VPC101", "PublicDefaultRoute")],
-    "broken-vpc301-gateway-endpoint-without-route-tables.yaml": [("VPC301", "S3VPCEndpoint")],
-    "broken-vpc303-endpoint-sg-blocks-https.yaml": [("VPC303", "VPCEndpointSSM")],
+    # Without route tables the endpoint leaves the instance no way to S3 (VPC702).
+    "broken-vpc301-gateway-endpoint-without-route-tables.yaml": [
+        ("VPC301", "S3VPCEndpoint"),
+        ("VPC702", "MyEC2Instance"),
+    ],
+    # The instance's own group on the endpoint blocks Session Manager (VPC701).
+    "broken-vpc303-endpoint-sg-blocks-https.yaml": [
+        ("VPC303", "VPCEndpointSSM"),
+        ("VPC701", "MyEC2Instance"),
+    ],
     "broken-addressing-subnet-outside-vpc-and-overlap.yaml": [
         ("VPC202", "PrivateSubnetB"),
         ("VPC201", "DatabaseSubnetA"),
@@ -24,10 +32,12 @@ BROKEN = {
         ("VPC601", "InternetGateway"),
         ("VPC602", "OfficeRoutePropagation"),
     ],
+    # Without DNS hostnames the endpoints are not used: the instance is cut off (VPC701).
     "broken-endpoints-ssm-private-dns.yaml": [
         ("VPC304", "SsmEndpoint"),
         ("VPC305", "SsmEndpoint"),
         ("VPC304", "Ec2MessagesEndpoint"),
+        ("VPC701", "ManagedInstance"),
     ],
     "broken-placement-alb-private-subnets-db-one-az.yaml": [
         ("VPC501", "WebLoadBalancer"),

@@ -246,6 +246,8 @@ class _Walk:
 
     def conclude(self, answer: Answer) -> Answer:
         """The final answer: a stop on the route wins, then what the filters dropped."""
+        if answer.verdict == UNREACHABLE and answer.codes:
+            return answer
         if answer.verdict == UNREACHABLE:
             first = answer
         elif self.blocked:
@@ -363,7 +365,15 @@ class _Walk:
         self._hop(nat.logical_id, "NAT gateway", f"in subnet {subnet.logical_id}")
         self._acl(subnet, egress=True, peer=destination.block, port=self.port, code=NACL_OUTBOUND)
         table = self._route_table(subnet)
-        route = self._longest_prefix(table, destination.block or INTERNET)
+        route = self._longest_prefix(table, destination.block or INTERNET, required=False)
+        if route is None:
+            raise self._stop(
+                NAT_NOT_PUBLIC,
+                nat.logical_id,
+                f"NAT gateway {nat.logical_id} sits in subnet {subnet.logical_id}, whose route "
+                f"table {table.logical_id} has no route out",
+                "place the NAT gateway in a public subnet",
+            )
         if route.target.kind is not TargetKind.INTERNET_GATEWAY:
             if route.target.kind is TargetKind.UNKNOWN or not route.certain:
                 return self._unknown(route.logical_id, "the NAT subnet's default route is unknown")
@@ -397,6 +407,31 @@ class _Walk:
         table = self._route_table(source.subnet)
         if service in GATEWAY_SERVICES:
             gateway = self._gateway_endpoint(table, service)
+            elsewhere = self._gateway_endpoint_in(vpc, service)
+            if gateway is None and elsewhere is not None:
+                tables = elsewhere.route_tables
+                if isinstance(tables, Unknown) or any(
+                    not isinstance(t, RouteTable) for t in tables or []
+                ):
+                    reason = (
+                        tables.reason
+                        if isinstance(tables, Unknown)
+                        else ("a route table it serves is outside the template")
+                    )
+                    return self._unknown(elsewhere.logical_id, reason)
+            if gateway is None and elsewhere is not None:
+                why = (
+                    f"gateway endpoint {elsewhere.logical_id} does not serve route table "
+                    f"{table.logical_id}"
+                )
+                self._hop(elsewhere.logical_id, "route", f"{why}, so {service} goes the public way")
+                return self._public_instead(
+                    source,
+                    service,
+                    why,
+                    NO_ROUTE,
+                    f"add {table.logical_id} to the RouteTableIds of {elsewhere.logical_id}",
+                )
             if gateway is not None:
                 self._security_egress(source, destination, prefix_list=True)
                 self._acl(
@@ -429,14 +464,57 @@ class _Walk:
                 return self._to_address(source, place, via_endpoint=True)
             if isinstance(dns, Unknown):
                 return self._unknown(endpoint.logical_id, dns.reason)
+            why = _why_no_private_dns(endpoint)
             self._hop(
                 endpoint.logical_id,
                 "private DNS",
-                f"private DNS is off, so {service} resolves to its public address",
+                f"{why}, so {service} resolves to its public address",
+            )
+            return self._public_instead(
+                source,
+                service,
+                f"interface endpoint {endpoint.logical_id} is not used because {why}",
+                PRIVATE_DNS_OFF,
+                "turn on EnableDnsSupport and EnableDnsHostnames on "
+                "the VPC and PrivateDnsEnabled on the endpoint",
             )
         # No endpoint: the service's public addresses, over the internet.
         public = Place(f"the {service} service (public endpoint)", block=INTERNET, internet=True)
         return self._to_address(source, public)
+
+    def _public_instead(self, source: Place, service: str, why: str, code: str, fix: str) -> Answer:
+        """The public path, taken because the service's endpoint is not used; when it fails,
+        the unused endpoint is the explanation."""
+        public = Place(f"the {service} service (public endpoint)", block=INTERNET, internet=True)
+        try:
+            answer = self._to_address(source, public)
+        except _Stop as stop:
+            answer = stop.answer
+        if answer.verdict != UNREACHABLE and not self.blocked:
+            return answer
+        first = answer if answer.verdict == UNREACHABLE else self.blocked[0]
+        codes = [code] + ([first.code] if first.code and first.code != code else [])
+        raise _Stop(
+            Answer(
+                UNREACHABLE,
+                self.hops,
+                code,
+                f"{why}, and the public path fails: {first.explanation}",
+                fix,
+                codes=codes,
+            )
+        )
+
+    def _gateway_endpoint_in(self, vpc: Any, service: str) -> VpcEndpoint | None:
+        for endpoint in self.network.endpoints:
+            if (
+                endpoint.endpoint_type is EndpointType.GATEWAY
+                and endpoint.service == service
+                and endpoint.vpc is vpc
+                and endpoint.certain
+            ):
+                return endpoint
+        return None
 
     def _gateway_endpoint(self, table: RouteTable, service: str) -> VpcEndpoint | None:
         for endpoint in self.network.endpoints:
@@ -672,7 +750,9 @@ class _Walk:
             raise _Stop(self._unknown(subnet.logical_id, table.reason))
         return table
 
-    def _longest_prefix(self, table: RouteTable, block: ipaddress.IPv4Network) -> Any:
+    def _longest_prefix(
+        self, table: RouteTable, block: ipaddress.IPv4Network, required: bool = True
+    ) -> Any:
         best = None
         for route in table.routes:
             destination = route.destination
@@ -683,6 +763,8 @@ class _Walk:
                 continue
             if best is None or network.prefixlen > network_of(best.destination).prefixlen:  # type: ignore[union-attr]
                 best = route
+        if best is None and not required:
+            return None
         if best is None:
             raise self._stop(
                 NO_ROUTE,
@@ -730,6 +812,18 @@ class _Walk:
 
     def protocol_name(self) -> str:
         return {"6": "TCP", "17": "UDP", "1": "ICMP", "-1": "all"}.get(self.protocol, self.protocol)
+
+
+def _why_no_private_dns(endpoint: VpcEndpoint) -> str:
+    if endpoint.private_dns is not True:
+        return f"PrivateDnsEnabled is off on {endpoint.logical_id}"
+    vpc = endpoint.vpc
+    settings = (
+        ("EnableDnsSupport", getattr(vpc, "dns_support", None)),
+        ("EnableDnsHostnames", getattr(vpc, "dns_hostnames", None)),
+    )
+    off = " and ".join(name for name, value in settings if value is not True)
+    return f"{off} of VPC {vpc.logical_id if vpc else '?'} is off"
 
 
 def _covers(block: ipaddress.IPv4Network, peer: Any) -> bool | None:

@@ -1,0 +1,1 @@
+"""Reachability rules (VPC7xx): built on paths walked through the network."""
