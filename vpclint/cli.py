@@ -16,7 +16,7 @@ from vpclint import __version__
 if TYPE_CHECKING:
     from vpclint.config import Config
     from vpclint.findings import Severity
-    from vpclint.lint import FileResult
+    from vpclint.lint import FileResult, LintOptions
     from vpclint.model import Network
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -113,6 +113,11 @@ FORMATS = ("text", "json", "sarif", "github", "junit", "concise", "markdown")
     help="Record today's findings in this baseline file.",
 )
 @click.option(
+    "--diagram",
+    is_flag=True,
+    help="With --format markdown: add a Mermaid diagram of each template's network.",
+)
+@click.option(
     "--cfn-lint",
     "with_cfn_lint",
     is_flag=True,
@@ -143,6 +148,7 @@ def check(
     show_suppressed: bool,
     baseline_path: str | None,
     write_baseline_path: str | None,
+    diagram: bool,
     with_cfn_lint: bool,
     jobs: int,
 ) -> None:
@@ -200,7 +206,9 @@ def check(
             err=True,
         )
 
-    report(results, output_format, output_file, show_suppressed)
+    if diagram and output_format != "markdown":
+        raise click.UsageError("--diagram goes with --format markdown")
+    report(results, output_format, output_file, show_suppressed, options if diagram else None)
     sys.exit(exit_code(results, config.fail_on))
 
 
@@ -219,7 +227,11 @@ def resolve_config(path: str | None, isolated: bool, overrides: dict[str, Any]) 
 
 
 def report(
-    results: list[FileResult], output_format: str, output_file: str | None, show_suppressed: bool
+    results: list[FileResult],
+    output_format: str,
+    output_file: str | None,
+    show_suppressed: bool,
+    diagram_options: LintOptions | None = None,
 ) -> None:
     import importlib
 
@@ -233,6 +245,8 @@ def report(
         module = {"json": "json_report"}.get(output_format, output_format)
         renderer = importlib.import_module(f"vpclint.report.{module}")
         rendered = renderer.render(results)
+        if diagram_options is not None:
+            rendered += diagrams(results, diagram_options)
         if output_file is None:
             click.echo(rendered, nl=not rendered.endswith("\n"))
     if output_file is not None and rendered is not None:
@@ -241,6 +255,24 @@ def report(
 
         Path(output_file).write_text(rendered, encoding="utf-8")
         click.echo(summary_line(Summary.of(results)) + f" Report written to {output_file}.")
+
+
+def diagrams(results: list[FileResult], options: LintOptions) -> str:
+    """A Mermaid diagram of each linted template's network, for a Markdown report."""
+    from vpclint.lint import build
+    from vpclint.loader import load
+    from vpclint.show import render
+
+    parts = []
+    for result in results:
+        if result.error is not None or result.skipped:
+            continue
+        template = load(result.path)
+        if template is None:
+            continue
+        diagram = render(build(template, options), "mermaid").rstrip("\n")
+        parts.append(f"\n### Network of `{result.path}`\n\n```mermaid\n{diagram}\n```\n")
+    return "".join(parts)
 
 
 def exit_code(results: list[FileResult], fail_on: Severity) -> int:
@@ -381,6 +413,47 @@ def reach(
         click.echo(render_answer(answer, source, destination, protocol, port))
     codes = {REACHABLE: EXIT_CLEAN, UNREACHABLE: EXIT_FINDINGS}
     sys.exit(codes.get(answer.verdict, EXIT_UNKNOWN))
+
+
+@cli.command()
+@click.argument("template", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["tree", "mermaid", "dot", "json"]),
+    default="tree",
+    show_default=True,
+    help="tree for the terminal; mermaid or dot for a diagram; json for tools.",
+)
+@click.option("--region", help="Region for AWS::Region [default: us-east-1].")
+@click.option(
+    "--parameter",
+    "-p",
+    "parameter_pairs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Set a template parameter; repeatable.",
+)
+@click.option(
+    "--parameters-file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Parameters as the AWS CLI takes them.",
+)
+def show(
+    template: str,
+    output_format: str,
+    region: str | None,
+    parameter_pairs: tuple[str, ...],
+    parameters_file: str | None,
+) -> None:
+    """Show the network a template builds: VPCs, subnets, routes, what sits where."""
+    from vpclint.report.text import wants_colour
+    from vpclint.show import render
+
+    network = load_network(template, region, parameter_pairs, parameters_file)
+    colour = output_format == "tree" and wants_colour(sys.stdout)
+    text = render(network, output_format, color=colour)
+    click.echo(text, nl=not text.endswith("\n"))
 
 
 def load_network(

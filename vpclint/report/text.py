@@ -31,7 +31,7 @@ def render(
 ) -> None:
     stream = stream or sys.stdout
     lines = list(_lines(results, show_suppressed))
-    if _wants_colour(stream):
+    if wants_colour(stream):
         from rich.console import Console
         from rich.text import Text
 
@@ -43,7 +43,7 @@ def render(
         stream.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
 
 
-def _wants_colour(stream: TextIO) -> bool:
+def wants_colour(stream: TextIO) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):
