@@ -51,7 +51,7 @@ from vpclint.values import NO_VALUE, ResourceRef, Unknown, alternatives
 R = TypeVar("R", bound=Resource)
 
 # Route properties that name the target, and the kind each one names.
-_ROUTE_TARGETS = {
+ROUTE_TARGETS = {
     "NatGatewayId": TargetKind.NAT_GATEWAY,
     "TransitGatewayId": TargetKind.TRANSIT_GATEWAY,
     "VpcPeeringConnectionId": TargetKind.PEERING,
@@ -475,7 +475,7 @@ class _Builder:
         self._wiring.append(wire)
 
     def _route_target(self, props: MapNode) -> RouteTarget:
-        named = [key for key in ("GatewayId", *_ROUTE_TARGETS) if key in props]
+        named = [key for key in ("GatewayId", *ROUTE_TARGETS) if key in props]
         if len(named) != 1:
             return RouteTarget(TargetKind.UNKNOWN)
         key = named[0]
@@ -485,7 +485,7 @@ class _Builder:
         if key != "GatewayId":
             target = value if isinstance(value, ResourceRef) else None
             resource = self.network.resources.get(target.logical_id) if target else None
-            return RouteTarget(_ROUTE_TARGETS[key], resource, value)
+            return RouteTarget(ROUTE_TARGETS[key], resource, value)
         if value == "local":
             return RouteTarget(TargetKind.LOCAL, value=value)
         gateway = self._lookup(value, InternetGateway) or self._lookup(value, VpnGateway)

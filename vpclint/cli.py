@@ -6,6 +6,7 @@ import importlib.util
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,27 +29,39 @@ def cli() -> None:
     """Lint the network an AWS CloudFormation template builds."""
 
 
+def template_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--region, --parameter and --parameters-file: what a template is resolved with."""
+    options = [
+        click.option(
+            "--region",
+            help="Region for AWS::Region, Fn::GetAZs and service names [default: us-east-1].",
+        ),
+        click.option(
+            "--parameter",
+            "-p",
+            "parameter_pairs",
+            multiple=True,
+            metavar="KEY=VALUE",
+            help="Set a template parameter (or pseudo-parameter); repeatable.",
+        ),
+        click.option(
+            "--parameters-file",
+            type=click.Path(exists=True, dir_okay=False),
+            help='Parameters as the AWS CLI takes them: [{"ParameterKey": ..., '
+            '"ParameterValue": ...}].',
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 FORMATS = ("text", "json", "sarif", "github", "junit", "concise", "markdown")
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option(
-    "--region", help="Region for AWS::Region, Fn::GetAZs and service names [default: us-east-1]."
-)
-@click.option(
-    "--parameter",
-    "-p",
-    "parameter_pairs",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Set a template parameter (or pseudo-parameter); repeatable.",
-)
-@click.option(
-    "--parameters-file",
-    type=click.Path(exists=True, dir_okay=False),
-    help='Parameters as the AWS CLI takes them: [{"ParameterKey": ..., "ParameterValue": ...}].',
-)
+@template_options
 @click.option(
     "--format",
     "output_format",
@@ -356,20 +369,7 @@ EXIT_UNKNOWN = 3
 )
 @click.option("--port", type=click.IntRange(0, 65535), default=443, show_default=True)
 @click.option("--protocol", default="tcp", show_default=True, help="tcp, udp, icmp or a number.")
-@click.option("--region", help="Region for AWS::Region [default: us-east-1].")
-@click.option(
-    "--parameter",
-    "-p",
-    "parameter_pairs",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Set a template parameter; repeatable.",
-)
-@click.option(
-    "--parameters-file",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Parameters as the AWS CLI takes them.",
-)
+@template_options
 @click.option(
     "--format",
     "output_format",
@@ -425,20 +425,7 @@ def reach(
     show_default=True,
     help="tree for the terminal; mermaid or dot for a diagram; json for tools.",
 )
-@click.option("--region", help="Region for AWS::Region [default: us-east-1].")
-@click.option(
-    "--parameter",
-    "-p",
-    "parameter_pairs",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Set a template parameter; repeatable.",
-)
-@click.option(
-    "--parameters-file",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Parameters as the AWS CLI takes them.",
-)
+@template_options
 def show(
     template: str,
     output_format: str,

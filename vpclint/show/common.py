@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from vpclint.builder import ROUTE_TARGETS
 from vpclint.model import (
     EndpointType,
     Instance,
@@ -215,19 +216,7 @@ def _route(route: Route) -> ShownRoute:
 
 
 # Route properties that name a target of one kind (GatewayId may name several kinds).
-_TARGET_KEYS = {
-    "GatewayId": TargetKind.UNKNOWN,
-    "NatGatewayId": TargetKind.NAT_GATEWAY,
-    "TransitGatewayId": TargetKind.TRANSIT_GATEWAY,
-    "VpcPeeringConnectionId": TargetKind.PEERING,
-    "VpcEndpointId": TargetKind.VPC_ENDPOINT,
-    "NetworkInterfaceId": TargetKind.NETWORK_INTERFACE,
-    "InstanceId": TargetKind.INSTANCE,
-    "EgressOnlyInternetGatewayId": TargetKind.EGRESS_ONLY_INTERNET_GATEWAY,
-    "CarrierGatewayId": TargetKind.CARRIER_GATEWAY,
-    "LocalGatewayId": TargetKind.LOCAL_GATEWAY,
-    "CoreNetworkArn": TargetKind.CORE_NETWORK,
-}
+_TARGET_KEYS = {"GatewayId": TargetKind.UNKNOWN, **ROUTE_TARGETS}
 
 
 def usable_text(cidr: Any) -> str:
