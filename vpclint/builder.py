@@ -269,7 +269,9 @@ class _Builder:
             )
             if vpc.default_security_group is not None:
                 vpc.default_security_group.possible_members.extend(self._unmodeled)
-        self.network.cidr_problems = sorted(self.resolver.cidr_problems.items())
+        self.network.cidr_problems = sorted(
+            (mark, reason, holder) for mark, (reason, holder) in self.resolver.cidr_problems.items()
+        )
         return self.network
 
     # -- helpers ------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from vpclint.loader import LoadError, Template, load
 from vpclint.model import Network
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+RECURSION_LIMIT = 20_000
 # Folders a recursive walk never enters.
 _SKIPPED_FOLDERS = {"node_modules", "__pycache__", "cdk.out"}
 
@@ -97,6 +100,19 @@ def lint_files(
     ]
 
 
+@contextmanager
+def _recursion_limit(limit: int) -> Iterator[None]:
+    """Deep templates recurse deeply when resolved (the resolver stops at MAX_DEPTH nested
+    functions, a few Python frames each): more than Python's default 1,000 frames. Parsing
+    keeps the default, so that absurd nesting fails fast there."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
 def default_rules() -> tuple[Rule, ...]:
     """The rules that run with no configuration."""
     from vpclint.config import Config
@@ -119,7 +135,8 @@ def lint_file(path: str, options: LintOptions, rules: Iterable[Rule] | None = No
         return result
     result.lines = template.lines
     try:
-        network = build(template, options)
+        with _recursion_limit(RECURSION_LIMIT):
+            network = build(template, options)
     except Exception as error:
         result.error = LoadError(
             f"internal error while building the network: {type(error).__name__}: {error}"

@@ -8,6 +8,7 @@ that the resolver reads.
 
 from __future__ import annotations
 
+import bisect
 import importlib.util
 import json
 import re
@@ -54,7 +55,12 @@ _FUNCTION_TAGS = {
 }
 _YAML = "tag:yaml.org,2002:"
 # Past this many nodes a document is an alias expansion bomb, not a template.
-MAX_NODES = 2_000_000
+MAX_NODES = 1_000_000
+# Aliases may repeat a part of the document, but a document that grows more than this many
+# times (and past ALIAS_FREE nodes) through them is an alias bomb.
+ALIAS_GROWTH = 20
+ALIAS_FREE = 50_000
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _IN_PROGRESS = -1
 _HAS_LIBYAML = importlib.util.find_spec("_ruamel_yaml") is not None
 # Text that marks a file as meant to be a template, even when it does not parse.
@@ -139,7 +145,13 @@ def parse(text: str, is_json: bool = False) -> Any:
 def load(path: str | Path) -> Template | None:
     """Load a template from a file; None when the file is not a CloudFormation template."""
     path = Path(path)
-    text = read_text(path)
+    try:
+        text = read_text(path)
+    except LoadError as error:
+        # Not UTF-8: an error for a template, but any other file is simply not ours.
+        if error.line is None or looks_like_template(path.read_bytes().decode("latin-1")):
+            raise
+        return None
     try:
         data = parse(text, is_json=path.suffix.lower() == ".json")
     except LoadError:
@@ -148,7 +160,7 @@ def load(path: str | Path) -> Template | None:
         return None
     if not is_template(data):
         return None
-    return Template(str(path), data, text.splitlines())
+    return Template(str(path), data, _LINE_BREAK.split(text))
 
 
 def _parse_json(text: str) -> Any:
@@ -183,37 +195,58 @@ def _compose_nodes(text: str) -> Any:
 
 def _compose(text: str) -> Any:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
 
+    positions = _Positions(text)
     try:
         root = _compose_nodes(text)
+    except ReaderError as error:
+        character = error.character if isinstance(error.character, str) else chr(error.character)
+        where = positions.at(error.position) if isinstance(error.position, int) else None
+        raise LoadError(
+            f"invalid YAML: the character {character!r} is not allowed in YAML",
+            *(where or (None, None)),
+        ) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        line, column = positions.mark(mark) if mark else (None, None)
         raise LoadError(f"invalid YAML: {problem}", line, column) from None
     except YAMLError as error:
-        raise LoadError(f"invalid YAML: {error}") from None
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else "invalid"
+        raise LoadError(f"invalid YAML: {first_line}") from None
     except RecursionError:
         raise LoadError("invalid YAML: nesting is too deep", 1, 1) from None
     if root is None:
         return None
     try:
-        if _expanded_size(root, {}) > MAX_NODES:
+        sizes: dict[int, int] = {}
+        expanded = _expanded_size(root, sizes, positions)
+        if expanded > MAX_NODES and expanded <= ALIAS_GROWTH * len(sizes):
             raise LoadError(
-                f"document expands to more than {MAX_NODES:,} nodes through aliases",
-                *_mark(root),
+                f"the template has more than {MAX_NODES:,} nodes, more than vpclint lints "
+                "(CloudFormation itself takes at most 1 MB)",
+                *positions.mark(root.start_mark),
             )
-        return _Converter().convert(root)
+        if expanded > max(ALIAS_GROWTH * len(sizes), ALIAS_FREE):
+            raise LoadError(
+                f"aliases expand the document to {expanded:,} nodes from {len(sizes):,}: "
+                "refused as an alias expansion (billion laughs)",
+                *positions.mark(root.start_mark),
+            )
+        return _Converter(positions).convert(root)
     except RecursionError:
         raise LoadError("invalid YAML: nesting is too deep", 1, 1) from None
 
 
-def _expanded_size(node: Any, sizes: dict[int, int]) -> int:
+def _expanded_size(node: Any, sizes: dict[int, int], positions: _Positions) -> int:
     """How many nodes the document has once every alias is expanded (each node counted once
     per place it appears); linear in the composed nodes, so an alias bomb costs nothing."""
     known = sizes.get(id(node))
     if known == _IN_PROGRESS:
-        raise LoadError("an alias refers to the node that contains it", *_mark(node))
+        raise LoadError(
+            "an alias refers to the node that contains it", *positions.mark(node.start_mark)
+        )
     if known is not None:
         return known
     sizes[id(node)] = _IN_PROGRESS
@@ -221,21 +254,27 @@ def _expanded_size(node: Any, sizes: dict[int, int]) -> int:
     total = 1
     for child in children:
         for part in child if isinstance(child, tuple) else (child,):
-            total += _expanded_size(part, sizes)
+            total += _expanded_size(part, sizes, positions)
     sizes[id(node)] = total
     return total
 
 
-def _mark(node: Any) -> Mark:
-    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+class _Positions:
+    """Line and column of a character index: lines end at LF, CRLF or CR only (as editors and
+    YAML 1.2 count them, not at U+2028 or NEL), columns count characters."""
 
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
 
-def _value_mark(key_node: Any, value_node: Any) -> Mark:
-    # An empty value ("Key:" and nothing) starts where the next token does; it belongs after
-    # its key instead.
-    if value_node.value == "" and value_node.start_mark.line > key_node.end_mark.line:
-        return Mark(key_node.end_mark.line + 1, key_node.end_mark.column + 2)
-    return _mark(value_node)
+    def at(self, index: int) -> Mark:
+        line = bisect.bisect_right(self.starts, index)
+        return Mark(line, index - self.starts[line - 1] + 1)
+
+    def mark(self, mark: Any) -> Mark:
+        index = getattr(mark, "index", None)
+        if isinstance(index, int):
+            return self.at(index)
+        return Mark(mark.line + 1, mark.column + 1)
 
 
 class _Converter:
@@ -243,6 +282,21 @@ class _Converter:
 
     The node graph has been measured first (_expanded_size): it is finite and of bounded size.
     """
+
+    def __init__(self, positions: _Positions) -> None:
+        self.positions = positions
+
+    def _mark(self, node: Any) -> Mark:
+        return self.positions.mark(node.start_mark)
+
+    def _value_mark(self, key_node: Any, value_node: Any) -> Mark:
+        # An empty value ("Key:" and nothing) starts where the next token does; it belongs
+        # right after its key instead.
+        if value_node.value == "" and value_node.start_mark.index > key_node.end_mark.index:
+            key_end = self.positions.mark(key_node.end_mark)
+            if self.positions.mark(value_node.start_mark).line > key_end.line:
+                return Mark(key_end.line, key_end.column + 1)
+        return self._mark(value_node)
 
     def convert(self, node: Any) -> Any:
         from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -260,12 +314,12 @@ class _Converter:
             return self._mapping(node)
         if isinstance(node, SequenceNode) and tag == _YAML + "seq":
             return self._sequence(node)
-        raise LoadError(f"tag {tag} is not allowed in a template", *_mark(node))
+        raise LoadError(f"tag {tag} is not allowed in a template", *self._mark(node))
 
     def _function(self, name: str, node: Any) -> MapNode:
         from ruamel.yaml.nodes import ScalarNode
 
-        mark = _mark(node)
+        mark = self._mark(node)
         if isinstance(node, ScalarNode):
             value: Any = StrNode(node.value, mark)
             if name == "Fn::GetAtt":
@@ -287,27 +341,27 @@ class _Converter:
     def _mapping(self, node: Any) -> MapNode:
         from ruamel.yaml.nodes import ScalarNode
 
-        result = MapNode(_mark(node))
+        result = MapNode(self._mark(node))
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                raise LoadError("a mapping key must be a plain value", *_mark(key_node))
+                raise LoadError("a mapping key must be a plain value", *self._mark(key_node))
             key = str(key_node.value)
             if key in result:
                 first = result.key_marks[key]
                 raise LoadError(
                     f"duplicate key {key!r} (first defined on line {first.line})",
-                    *_mark(key_node),
+                    *self._mark(key_node),
                 )
             result[key] = self.convert(value_node)
-            result.key_marks[key] = _mark(key_node)
-            result.value_marks[key] = _value_mark(key_node, value_node)
+            result.key_marks[key] = self._mark(key_node)
+            result.value_marks[key] = self._value_mark(key_node, value_node)
         return result
 
     def _sequence(self, node: Any) -> SeqNode:
-        result = SeqNode(_mark(node))
+        result = SeqNode(self._mark(node))
         for item in node.value:
             result.append(self.convert(item))
-            result.item_marks.append(_mark(item))
+            result.item_marks.append(self._mark(item))
         return result
 
     def _scalar(self, tag: str, node: Any) -> Any:
@@ -318,17 +372,17 @@ class _Converter:
                     return int(text.replace("_", ""), base)
                 except ValueError:
                     pass
-            return StrNode(text, _mark(node))
+            return StrNode(text, self._mark(node))
         if tag == _YAML + "float":
             try:
                 return float(text.replace("_", ""))
             except ValueError:
-                return StrNode(text, _mark(node))
+                return StrNode(text, self._mark(node))
         if tag == _YAML + "bool":
             return text.lower() in ("true", "yes", "on", "y")
         if tag == _YAML + "null":
             return None
         if tag in (_YAML + "str", _YAML + "timestamp", _YAML + "binary", None, "!"):
             # A date such as 2010-09-09 stays the text it was written as.
-            return StrNode(text, _mark(node))
-        raise LoadError(f"tag {tag} is not allowed in a template", *_mark(node))
+            return StrNode(text, self._mark(node))
+        raise LoadError(f"tag {tag} is not allowed in a template", *self._mark(node))

@@ -579,8 +579,8 @@ class Network:
     transit_gateway_attachments: list[TransitGatewayAttachment] = field(default_factory=list)
     peering_connections: list[PeeringConnection] = field(default_factory=list)
     flow_logs: list[Resource] = field(default_factory=list)
-    # Fn::Cidr calls that cannot be satisfied: (where, why), from the resolver.
-    cidr_problems: list[tuple[Mark, str]] = field(default_factory=list)
+    # Fn::Cidr calls that cannot be satisfied: (where, why, the resource that holds the call).
+    cidr_problems: list[tuple[Mark, str, str | None]] = field(default_factory=list)
     # For every resource that is (or may be) created, modelled or not: the resources it waits
     # for, through DependsOn and through Ref, Fn::GetAtt and Fn::Sub (in every Fn::If branch).
     dependencies: dict[str, frozenset[str]] = field(default_factory=dict)

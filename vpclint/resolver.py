@@ -16,6 +16,9 @@ from vpclint.nodes import NOWHERE, MapNode, Mark, SeqNode, mark_of
 from vpclint.regions import AVAILABILITY_ZONES
 from vpclint.values import NO_VALUE, UNKNOWN_PART, ResourceRef, Unknown
 
+# Past these, a template is an attack or a mistake, not a network: the value becomes Unknown.
+MAX_DEPTH = 1000  # nested intrinsic functions, Fn::GetAtt chains included
+MAX_TEXT = 4_000_000  # characters of a string built by Fn::Sub, Fn::Join or Fn::Base64
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _LIST_TYPES = re.compile(r"^(List<.*>|CommaDelimitedList|AWS::SSM::Parameter::Value<List<.*>>)$")
 # Attributes that name the resource itself, whatever its type.
@@ -69,8 +72,12 @@ class Resolver:
         self._parameter_values: dict[str, Any] = {}
         self._properties: dict[str, MapNode] = {}
         self._in_progress: set[tuple[str, str]] = set()
-        # Fn::Cidr calls whose known inputs cannot be satisfied, by where they are written.
-        self.cidr_problems: dict[Mark, str] = {}
+        # Fn::Cidr calls whose known inputs cannot be satisfied, by where they are written:
+        # why, and the resource whose properties hold the call.
+        self.cidr_problems: dict[Mark, tuple[str, str | None]] = {}
+        self._attributes: dict[tuple[str, str], Any] = {}
+        self._resolving: list[str] = []  # the resources whose properties are being resolved
+        self._depth = 0
         self._functions = {
             "Ref": self._ref,
             "Fn::Base64": self._base64,
@@ -98,7 +105,15 @@ class Resolver:
                 handler = self._functions.get(name)
                 if handler is None:
                     return Unknown(f"{name} is not evaluated by vpclint", mark_of(node))
-                return handler(argument, mark_of(node))
+                if self._depth >= MAX_DEPTH:
+                    return Unknown(
+                        f"intrinsic functions nest deeper than {MAX_DEPTH}", mark_of(node)
+                    )
+                self._depth += 1
+                try:
+                    return handler(argument, mark_of(node))
+                finally:
+                    self._depth -= 1
             result = MapNode(mark_of(node))
             for key, value in node.items():
                 resolved = self.resolve(value)
@@ -152,7 +167,11 @@ class Resolver:
         if logical_id not in self._properties:
             body = self.resources.get(logical_id)
             raw = body.get("Properties") if isinstance(body, dict) else None
-            resolved = self.resolve(raw) if isinstance(raw, dict) else None
+            self._resolving.append(logical_id)
+            try:
+                resolved = self.resolve(raw) if isinstance(raw, dict) else None
+            finally:
+                self._resolving.pop()
             self._properties[logical_id] = (
                 resolved if isinstance(resolved, MapNode) else MapNode(mark_of(raw))
             )
@@ -268,6 +287,8 @@ class Resolver:
         if isinstance(value, Unknown):
             return Unknown(value.reason, value.mark)
         if isinstance(value, str):
+            if len(value) > MAX_TEXT // 2:
+                return Unknown(f"Fn::Base64 of more than {MAX_TEXT // 2:,} characters", mark)
             return base64.b64encode(value.encode("utf-8")).decode("ascii")
         return Unknown("Fn::Base64 takes a string", mark)
 
@@ -279,8 +300,9 @@ class Resolver:
             if isinstance(value, Unknown):
                 return Unknown(value.reason, value.mark)
         blocks = cidr_blocks(block, count, bits, mark)
-        if isinstance(blocks, Unknown):
-            self.cidr_problems[mark] = blocks.reason  # known inputs, impossible request
+        if isinstance(blocks, Unknown):  # known inputs, impossible request
+            holder = self._resolving[-1] if self._resolving else None
+            self.cidr_problems[mark] = (blocks.reason, holder)
         return blocks
 
     def _find_in_map(self, argument: Any, mark: Mark) -> Any:
@@ -305,8 +327,9 @@ class Resolver:
                 and "DefaultValue" in argument[3]
             ):
                 return self.resolve(argument[3]["DefaultValue"])
-            return Unknown(f"mapping {'/'.join(names)} does not exist", mark)  # type: ignore[arg-type]
-        return self.resolve(found)
+            return Unknown(f"mapping {'/'.join(map(str, names))} does not exist", mark)
+        # Mappings hold literal values: CloudFormation evaluates no function inside them.
+        return found
 
     def _get_att(self, argument: Any, mark: Mark) -> Any:
         if not isinstance(argument, list) or len(argument) != 2:
@@ -320,13 +343,18 @@ class Resolver:
         raw_properties = body.get("Properties")
         if isinstance(raw_properties, dict) and attribute in raw_properties:
             key = (logical_id, attribute)
+            if key in self._attributes:  # resolved once: a value used many times costs once
+                return self._attributes[key]
             if key in self._in_progress:
                 return Unknown(f"{logical_id}.{attribute} refers to itself", mark)
             self._in_progress.add(key)
+            self._resolving.append(logical_id)
             try:
                 value = self.resolve(raw_properties[attribute])
             finally:
                 self._in_progress.discard(key)
+                self._resolving.pop()
+            self._attributes[key] = value
             return value
         if _is_own_id_attribute(body.get("Type"), attribute):
             return ResourceRef(logical_id)
@@ -392,7 +420,7 @@ class Resolver:
             return Unknown(index.reason, index.mark)
         try:
             position = int(index)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return Unknown(f"Fn::Select index {index!r} is not a number", mark)
         if not isinstance(items, list):
             return Unknown("Fn::Select from something that is not a list", mark)
@@ -520,6 +548,8 @@ def _concatenate(parts: list[Any], mark: Mark) -> str | Unknown:
         else:
             reason = reason or f"{part} is known only after deployment"
             texts.append(UNKNOWN_PART)
+    if sum(len(text) for text in texts) > MAX_TEXT:
+        return Unknown(f"the string would be longer than {MAX_TEXT:,} characters", mark)
     if reason is None:
         return "".join(texts)
     return Unknown(reason, mark, text="".join(texts))

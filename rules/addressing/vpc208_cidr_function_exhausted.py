@@ -31,12 +31,11 @@ count times 2^bits must fit in the input block: ask for fewer or smaller blocks,
 from a larger block.
 """
 
-from bisect import bisect_right
 from collections.abc import Iterator
 from typing import Any
 
 from vpclint.findings import Problem
-from vpclint.model import Network, Resource
+from vpclint.model import Network
 from vpclint.nodes import Mark
 from vpclint.values import Unknown
 
@@ -48,15 +47,8 @@ CERTAIN, UNDECIDED = "certain", "undecided"
 
 
 def check(network: Network) -> Iterator[Problem]:
-    if not network.cidr_problems:
-        return
-    starts = sorted(
-        (resource.mark.line, resource.mark.column, resource.logical_id)
-        for resource in network.resources.values()
-        if not resource.implicit
-    )
-    for mark, reason in network.cidr_problems:
-        resource = _enclosing(network, starts, mark)
+    for mark, reason, holder in network.cidr_problems:
+        resource = network.resources.get(holder) if holder else None
         if resource is None or not resource.certain:
             continue
         if _use(resource.properties, mark, reason) != CERTAIN:
@@ -68,12 +60,6 @@ def check(network: Network) -> Iterator[Problem]:
             "them from a larger block.",
             mark=mark,
         )
-
-
-def _enclosing(network: Network, starts: list[tuple[int, int, str]], mark: Mark) -> Resource | None:
-    """The resource whose logical ID comes last at or before the mark's line."""
-    index = bisect_right(starts, (mark.line, float("inf")))
-    return network.resources[starts[index - 1][2]] if index else None
 
 
 def _use(value: Any, mark: Mark, reason: str, undecided: bool = False) -> str | None:
