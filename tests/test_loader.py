@@ -515,8 +515,7 @@ def test_billion_laughs_is_refused_fast(monkeypatch: pytest.MonkeyPatch) -> None
     with pytest.raises(LoadError) as caught:
         parse(laughs())
     elapsed = time.perf_counter() - start
-    assert "more than 10,000 nodes" in caught.value.message
-    assert "alias" in caught.value.message
+    assert "aliases expand the document to 1,234,567,909 nodes" in caught.value.message
     assert caught.value.line is not None
     assert elapsed < 0.5
 
@@ -767,10 +766,12 @@ def test_yaml_flow_mapping_template(tmp_path: Path) -> None:
 
 def test_non_utf8_column_counts_characters(tmp_path: Path) -> None:
     # "é" is two bytes in UTF-8 but one column in an editor: the bad byte is in column 19.
-    path = write(tmp_path, "t.yaml", b"Description: caf\xc3\xa9 \xff\n")
+    path = write(
+        tmp_path, "t.yaml", b"AWSTemplateFormatVersion: x\nDescription: caf\xc3\xa9 \xff\n"
+    )
     with pytest.raises(LoadError) as caught:
         load(path)
-    assert (caught.value.line, caught.value.column) == (1, 19)
+    assert (caught.value.line, caught.value.column) == (2, 19)
 
 
 # -- libyaml and the pure-Python parser ---------------------------------------------------------

@@ -160,7 +160,10 @@ def load(path: str | Path) -> Template | None:
         return None
     if not is_template(data):
         return None
-    return Template(str(path), data, _LINE_BREAK.split(text))
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()  # the break that ends the last line starts no new one
+    return Template(str(path), data, lines)
 
 
 def _parse_json(text: str) -> Any:
