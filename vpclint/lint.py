@@ -143,7 +143,8 @@ def lint_file(path: str, options: LintOptions, rules: Iterable[Rule] | None = No
         )
         return result
     rules = default_rules() if rules is None else tuple(rules)
-    findings, result.internal_errors = run_rules(network, rules)
+    with _recursion_limit(RECURSION_LIMIT):  # rules walk values as deep as the resolver made
+        findings, result.internal_errors = run_rules(network, rules)
     marked = suppressions.read(template.data)
     if marked:
         unused_rule = next((rule for rule in rules if rule.id == "VPC000"), None)
