@@ -70,13 +70,17 @@ def test_plugin_from_the_cfn_lint_command() -> None:
     assert f"{BROKEN}:{line_of(BROKEN, '  PublicDefaultRoute:')}:3" in done.stdout
 
 
-def test_cfn_lint_is_not_imported_on_the_plain_path() -> None:
+def test_cfn_lint_is_not_imported_on_the_plain_path(tmp_path: Path) -> None:
     code = (
         "import sys\n"
         "from click.testing import CliRunner\n"
         "from vpclint.cli import cli\n"
-        f"CliRunner().invoke(cli, ['check', '--format', 'sarif', {str(BROKEN)!r}])\n"
+        f"result = CliRunner().invoke(cli, ['check', '--format', 'sarif', {str(BROKEN)!r}])\n"
+        "assert result.exit_code == 1, result.output\n"
         "print('cfnlint' in sys.modules)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # Run away from the source tree, which would shadow the installed package.
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
     assert done.stdout.strip() == "False"

@@ -559,6 +559,8 @@ def lint_in_child(path: Path, timeout: float) -> dict[str, Any]:
             capture_output=True,
             text=True,
             timeout=timeout,
+            # Away from the source tree, which would shadow the installed package.
+            cwd=path.parent,
         )
     except subprocess.TimeoutExpired:
         return {"timeout": timeout}

@@ -536,7 +536,10 @@ def test_billion_laughs_with_default_cap_is_refused_within_seconds(tmp_path: Pat
     )
     try:
         done = subprocess.run(
-            [sys.executable, "-c", script, str(bomb)], timeout=3, capture_output=True
+            [sys.executable, "-c", script, str(bomb)],
+            timeout=3,
+            capture_output=True,
+            cwd=tmp_path,
         )
     except subprocess.TimeoutExpired:
         pytest.fail("an alias bomb kept the loader busy for more than 3 seconds")

@@ -943,6 +943,8 @@ def lint_in_child(path: Path, timeout: float, memory_mib: int) -> dict[str, Any]
             text=True,
             timeout=timeout,
             preexec_fn=cap,
+            # Away from the source tree, which would shadow the installed package.
+            cwd=path.parent,
         )
     except subprocess.TimeoutExpired:
         return {"timeout": True}
