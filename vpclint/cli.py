@@ -168,7 +168,7 @@ def check(
     """Lint templates: files, or folders searched for *.yaml, *.yml, *.json, *.template."""
     from vpclint.config import ConfigError
     from vpclint.engine import load_rules
-    from vpclint.lint import LintOptions, collect_files, lint_files
+    from vpclint.lint import collect_files, lint_files
 
     overrides = {
         "select": ",".join(select) or None,
@@ -187,17 +187,7 @@ def check(
     except ConfigError as error:
         raise click.UsageError(str(error)) from None
 
-    parameters = dict(config.parameters)
-    if parameters_file:
-        parameters.update(read_parameters_file(parameters_file))
-    parameters.update(parse_parameter_pairs(parameter_pairs))
-    options = LintOptions(
-        region=config.region,
-        parameters=parameters,
-        private_words=config.private_words,
-        public_words=config.public_words,
-        cfn_lint=with_cfn_lint,
-    )
+    options = lint_options(config, parameter_pairs, parameters_file, cfn_lint=with_cfn_lint)
     if with_cfn_lint and importlib.util.find_spec("cfnlint") is None:
         raise click.UsageError("--cfn-lint needs cfn-lint: pip install 'vpclint[cfn-lint]'")
     files = [(path, exists) for path, exists in collect_files(paths) if not config.excludes(path)]
@@ -448,23 +438,14 @@ def load_network(
 ) -> Network:
     """The network of one template, or a clean exit 2 when the file cannot be read."""
     from vpclint.config import ConfigError
-    from vpclint.lint import LintOptions, build
+    from vpclint.lint import build
     from vpclint.loader import LoadError, load
 
     try:
         config = resolve_config(None, False, {"region": region})
     except ConfigError as error:
         raise click.UsageError(str(error)) from None
-    parameters = dict(config.parameters)
-    if parameters_file:
-        parameters.update(read_parameters_file(parameters_file))
-    parameters.update(parse_parameter_pairs(pairs))
-    options = LintOptions(
-        region=config.region,
-        parameters=parameters,
-        private_words=config.private_words,
-        public_words=config.public_words,
-    )
+    options = lint_options(config, pairs, parameters_file)
     try:
         loaded = load(template)
     except LoadError as error:
@@ -497,6 +478,25 @@ def render_answer(answer: Any, source: str, destination: str, protocol: str, por
         if answer.fix:
             lines.append(f"  fix: {answer.fix}")
     return "\n".join(lines)
+
+
+def lint_options(
+    config: Config, pairs: tuple[str, ...], parameters_file: str | None, cfn_lint: bool = False
+) -> LintOptions:
+    """How templates are resolved: the configuration, then the parameters file, then -p."""
+    from vpclint.lint import LintOptions
+
+    parameters = dict(config.parameters)
+    if parameters_file:
+        parameters.update(read_parameters_file(parameters_file))
+    parameters.update(parse_parameter_pairs(pairs))
+    return LintOptions(
+        region=config.region,
+        parameters=parameters,
+        private_words=config.private_words,
+        public_words=config.public_words,
+        cfn_lint=cfn_lint,
+    )
 
 
 def parse_parameter_pairs(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -108,6 +108,16 @@ class Subnet(Resource):
     workloads: list[Resource] = field(default_factory=list)
 
     @property
+    def zone(self) -> tuple[str, str] | None:
+        """("name", "us-east-1a") or ("id", "use1-az1") when the subnet's zone is written and
+        known (`AvailabilityZone`, or else `AvailabilityZoneId`); None otherwise."""
+        if self.availability_zone is None:
+            zone_id = self.properties.get("AvailabilityZoneId")
+            return ("id", zone_id) if isinstance(zone_id, str) and zone_id else None
+        zone = self.availability_zone
+        return ("name", zone) if isinstance(zone, str) and zone else None
+
+    @property
     def network_acl(self) -> NetworkAcl | Unknown:
         """The network ACL the subnet uses: its association, or the VPC's default ACL."""
         if any(not a.certain or a.acl is None for a in self.acl_associations):

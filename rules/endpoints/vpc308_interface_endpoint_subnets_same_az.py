@@ -32,7 +32,6 @@ Name one subnet per Availability Zone, usually the private subnet of each zone.
 """
 
 from collections.abc import Iterator
-from typing import Any
 
 from vpclint.findings import Problem
 from vpclint.model import EndpointType, Network, Subnet
@@ -52,7 +51,7 @@ def check(network: Network) -> Iterator[Problem]:
         for subnet in endpoint.subnets:
             if not isinstance(subnet, Subnet) or not subnet.certain:
                 continue
-            zone = zone_of(subnet)
+            zone = subnet.zone
             if zone is None:
                 continue
             first = seen.setdefault(zone, subnet)
@@ -64,14 +63,3 @@ def check(network: Network) -> Iterator[Problem]:
                 f"{subnet.logical_id}, both in Availability Zone {zone[1]}, but an endpoint "
                 "takes one subnet per zone, so the deploy fails; keep one of them.",
             )
-
-
-def zone_of(subnet: Subnet) -> tuple[str, str] | None:
-    """("name", "us-east-1a") or ("id", "use1-az1") when the subnet's zone is known."""
-    name: Any = subnet.availability_zone
-    if isinstance(name, str) and name:
-        return ("name", name)
-    zone_id = subnet.properties.get("AvailabilityZoneId")
-    if isinstance(zone_id, str) and zone_id:
-        return ("id", zone_id)
-    return None

@@ -34,7 +34,6 @@ Name one subnet in each zone where clients run: `SubnetIds: [!Ref PrivateSubnetA
 """
 
 from collections.abc import Iterator
-from typing import Any
 
 from vpclint.findings import Problem
 from vpclint.model import (
@@ -59,18 +58,18 @@ def check(network: Network) -> Iterator[Problem]:
         vpc, subnets = endpoint.vpc, endpoint.subnets
         if vpc is None or not isinstance(subnets, list) or not subnets:
             continue
-        if not all(isinstance(s, Subnet) and s.certain and _zone(s) for s in subnets):
+        if not all(isinstance(s, Subnet) and s.certain and s.zone for s in subnets):
             continue
         if len({id(subnet) for subnet in subnets}) != 1:
             continue  # several subnets: in several zones, or VPC308's mistake
         home: Subnet = subnets[0]  # type: ignore[assignment]
-        home_zone = _zone(home)
+        home_zone = home.zone
         if home_zone is None:
             continue
         # Zones where workloads run, of the same kind (name or ID) as the endpoint's zone.
         zones: dict[str, list[Resource]] = {}
         for subnet in vpc.subnets:
-            zone = _zone(subnet)
+            zone = subnet.zone
             if not subnet.certain or zone is None or zone[0] != home_zone[0]:
                 continue
             clients = [w for w in subnet.workloads if w.certain and _is_client(w)]
@@ -91,14 +90,3 @@ def check(network: Network) -> Iterator[Problem]:
 
 def _is_client(workload: Resource) -> bool:
     return not isinstance(workload, (VpcEndpoint, NatGateway, LoadBalancer))
-
-
-def _zone(subnet: Any) -> tuple[str, str] | None:
-    """("name", "us-east-1a") or ("id", "use1-az1") when the subnet's zone is known."""
-    name = subnet.availability_zone
-    if isinstance(name, str) and name:
-        return ("name", name)
-    zone_id = subnet.properties.get("AvailabilityZoneId")
-    if isinstance(zone_id, str) and zone_id:
-        return ("id", zone_id)
-    return None

@@ -128,7 +128,7 @@ def _check_zones(attachment: TransitGatewayAttachment) -> Iterator[Problem]:
     for subnet in attachment.subnets:
         if not isinstance(subnet, Subnet) or not subnet.certain:
             continue
-        zone = _zone(subnet)
+        zone = subnet.zone
         if zone is not None and all(s is not subnet for s in by_zone.get(zone, [])):
             by_zone.setdefault(zone, []).append(subnet)
     for (_, name), subnets in by_zone.items():
@@ -140,16 +140,6 @@ def _check_zones(attachment: TransitGatewayAttachment) -> Iterator[Problem]:
                 f"both in Availability Zone {name}, but an attachment takes one subnet per "
                 "zone and the deploy fails; keep one subnet for each zone.",
             )
-
-
-def _zone(subnet: Subnet) -> tuple[str, str] | None:
-    """The subnet's zone as (kind, name), when it is written and known."""
-    if isinstance(subnet.availability_zone, str):
-        return ("name", subnet.availability_zone)
-    zone_id = subnet.properties.get("AvailabilityZoneId")
-    if subnet.availability_zone is None and isinstance(zone_id, str):
-        return ("id", zone_id)
-    return None
 
 
 def _may_refer(value: Any, resource: Resource) -> bool:

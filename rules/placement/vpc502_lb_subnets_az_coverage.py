@@ -98,19 +98,10 @@ def zones_of(items: list[Any]) -> dict[str, list[Subnet]] | None:
         if id(item) in seen:
             continue
         seen.add(id(item))
-        found = zone_of(item)
+        found = item.zone
         if found is None:
             return None
         kind, zone = found
         kinds.add(kind)
         by_zone.setdefault(zone, []).append(item)
     return by_zone if len(kinds) == 1 else None
-
-
-def zone_of(subnet: Subnet) -> tuple[str, str] | None:
-    """("name", "us-east-1a") or ("id", "use1-az1"), or None when the zone is not known."""
-    zone = subnet.availability_zone
-    if zone is None:
-        zone_id = subnet.properties.get("AvailabilityZoneId")
-        return ("id", zone_id) if isinstance(zone_id, str) and zone_id else None
-    return ("name", zone) if isinstance(zone, str) and zone else None

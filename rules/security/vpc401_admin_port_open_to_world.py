@@ -43,14 +43,7 @@ from collections.abc import Iterator
 from vpclint.findings import Problem
 from vpclint.model import Network
 
-from .vpc402_all_traffic_open_to_world import (
-    TCP,
-    describe_rule,
-    is_all_traffic,
-    port_range,
-    rule_subject,
-    world_ingress,
-)
+from .vpc402_all_traffic_open_to_world import describe_rule, exposed_tcp_ports, rule_subject
 
 ID = "VPC401"
 NAME = "admin-port-open-to-world"
@@ -60,16 +53,7 @@ ADMIN_PORTS = {22: "SSH", 3389: "RDP"}
 
 
 def check(network: Network) -> Iterator[Problem]:
-    for rule, world in world_ingress(network):
-        ports = port_range(rule)
-        if rule.protocol != TCP or ports is None or is_all_traffic(rule):
-            continue
-        low, high = ports
-        exposed = [
-            f"{name} (TCP {port})" for port, name in ADMIN_PORTS.items() if low <= port <= high
-        ]
-        if not exposed:
-            continue
+    for rule, world, exposed in exposed_tcp_ports(network, ADMIN_PORTS):
         yield Problem(
             rule_subject(network, rule),
             f"{describe_rule(rule, capital=True)} lets {' and '.join(exposed)} in from the whole "

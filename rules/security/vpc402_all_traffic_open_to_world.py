@@ -104,6 +104,23 @@ def world_block(rule: SecurityGroupRule) -> str | None:
     return None
 
 
+def exposed_tcp_ports(
+    network: Network, named_ports: dict[int, str]
+) -> Iterator[tuple[SecurityGroupRule, str, list[str]]]:
+    """Ingress rules from the whole internet that open some of `named_ports` over TCP
+    (all-traffic rules are VPC402's): each with the /0 block and the ports, as "SSH (TCP 22)"."""
+    for rule, world in world_ingress(network):
+        ports = port_range(rule)
+        if rule.protocol != TCP or ports is None or is_all_traffic(rule):
+            continue
+        low, high = ports
+        exposed = [
+            f"{name} (TCP {port})" for port, name in named_ports.items() if low <= port <= high
+        ]
+        if exposed:
+            yield rule, world, exposed
+
+
 def port_range(rule: SecurityGroupRule) -> tuple[int, int] | None:
     """The rule's known, valid TCP/UDP port range, or None."""
     low, high = rule.from_port, rule.to_port
@@ -125,11 +142,7 @@ def rule_subject(network: Network, rule: SecurityGroupRule) -> Resource:
     """The resource that wrote the rule: its group, or a standalone ingress/egress resource."""
     if rule.source_id == rule.group.logical_id:
         return rule.group
-    found = network.resources.get(rule.source_id)
-    if found is not None:
-        return found
-    kind = "Ingress" if rule.direction == "ingress" else "Egress"
-    return Resource(rule.source_id, f"AWS::EC2::SecurityGroup{kind}", rule.mark)
+    return network.resources.get(rule.source_id, rule.group)
 
 
 def describe_rule(rule: SecurityGroupRule, capital: bool = False) -> str:
