@@ -34,13 +34,13 @@ def test_nearest_file_wins_and_dotfile_before_pyproject(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.vpclint]\nregion = "eu-west-1"\n')
     inner = tmp_path / "stacks" / "network"
     inner.mkdir(parents=True)
-    assert find_config(inner) == tmp_path / "pyproject.toml"
+    assert find_config(inner) == str(tmp_path / "pyproject.toml")
     (tmp_path / "stacks" / "pyproject.toml").write_text("[project]\nname = 'x'\n")
-    assert find_config(inner) == tmp_path / "pyproject.toml"  # no [tool.vpclint] there
+    assert find_config(inner) == str(tmp_path / "pyproject.toml")  # no [tool.vpclint] there
     (tmp_path / "stacks" / ".vpclint.toml").write_text('region = "ap-northeast-1"\n')
     (inner / "pyproject.toml").write_text('[tool.vpclint]\nregion = "us-west-2"\n')
     (inner / ".vpclint.toml").write_text('region = "eu-central-1"\n')
-    assert find_config(inner) == inner / ".vpclint.toml"
+    assert find_config(inner) == str(inner / ".vpclint.toml")
     assert load_config(inner / ".vpclint.toml").region == "eu-central-1"
 
 

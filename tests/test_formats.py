@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.resources
 import inspect
 import json
@@ -13,7 +12,7 @@ from types import ModuleType
 import pytest
 from support import SAMPLES, line_of
 
-from vpclint import __version__
+from vpclint import __version__, records
 from vpclint.engine import InternalError, load_rules
 from vpclint.findings import Finding, Severity
 from vpclint.lint import FileResult, LintOptions, lint_file
@@ -35,7 +34,7 @@ SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 def relative(result: FileResult, name: str) -> FileResult:
     # The path as a user in the repository root would have given it.
-    return dataclasses.replace(result, path=f"sample_templates/{name}")
+    return records.replace(result, path=f"sample_templates/{name}")
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,12 @@ their messages tell them apart; a finding whose message changed still matches by
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 from vpclint.lint import FileResult
+from vpclint.records import record
 
 FORMAT = 1
 Key = tuple[str, str, str]
@@ -26,7 +27,7 @@ def _key(path: str, rule: str, resource: str | None) -> Key:
     return (Path(path).as_posix(), rule, resource or "")
 
 
-@dataclass
+@record
 class Baseline:
     messages: Counter[tuple[Key, str]]  # (key, message) → how many
 
@@ -38,7 +39,7 @@ class Baseline:
         return counts
 
 
-def write(results: list[FileResult], path: Path) -> int:
+def write(results: list[FileResult], path: str | os.PathLike[str]) -> int:
     """Record every finding of `results` in `path`; returns how many."""
     entries = sorted(
         (_key(result.path, finding.rule, finding.resource), finding.message)
@@ -52,13 +53,13 @@ def write(results: list[FileResult], path: Path) -> int:
             for (file, rule, resource), message in entries
         ],
     }
-    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    Path(path).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     return len(entries)
 
 
-def read(path: Path) -> Baseline:
+def read(path: str | os.PathLike[str]) -> Baseline:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise BaselineError(f"{path}: cannot read: {error}") from None
     except json.JSONDecodeError as error:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -197,13 +195,13 @@ def check(
         from vpclint.baseline import BaselineError, read, subtract
 
         try:
-            subtract(results, read(Path(baseline_path)))
+            subtract(results, read(baseline_path))
         except BaselineError as error:
             raise click.UsageError(str(error)) from None
     if write_baseline_path:
         from vpclint.baseline import write
 
-        count = write(results, Path(write_baseline_path))
+        count = write(results, write_baseline_path)
         click.echo(
             f"Recorded {count} finding{'s' if count != 1 else ''} in {write_baseline_path}.",
             err=True,
@@ -222,9 +220,9 @@ def resolve_config(path: str | None, isolated: bool, overrides: dict[str, Any]) 
     if isolated:
         config = Config()
     elif path:
-        config = load_config(Path(path))
+        config = load_config(path)
     else:
-        found = find_config(Path.cwd())
+        found = find_config(os.getcwd())
         config = load_config(found) if found else Config()
     return config.with_overrides({k: v for k, v in overrides.items() if v is not None})
 
@@ -256,7 +254,8 @@ def report(
         from vpclint.report import Summary
         from vpclint.report.text import summary_line
 
-        Path(output_file).write_text(rendered, encoding="utf-8")
+        with open(output_file, "w", encoding="utf-8") as file:
+            file.write(rendered)
         click.echo(summary_line(Summary.of(results)) + f" Report written to {output_file}.")
 
 
@@ -391,6 +390,8 @@ def reach(
     except ReachError as error:
         raise click.UsageError(str(error)) from None
     if output_format == "json":
+        import json
+
         document = {
             "from": source,
             "to": destination,
@@ -511,9 +512,12 @@ def parse_parameter_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
 
 def read_parameters_file(path: str) -> dict[str, str]:
     """Parameters from a file in the AWS CLI's list form, or a plain {"Key": "Value"} object."""
+    import json
+
     hint = "--parameters-file"
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+        with open(path, encoding="utf-8-sig") as file:
+            data = json.load(file)
     except json.JSONDecodeError as error:
         raise click.BadParameter(
             f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}", param_hint=hint

@@ -7,18 +7,18 @@ over the file. Unknown keys and bad values are errors that name the file and the
 
 from __future__ import annotations
 
-import dataclasses
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from fnmatch import fnmatch
-from pathlib import Path
 from typing import Any
 
+from vpclint import records
 from vpclint.engine import Rule
 from vpclint.findings import Severity
 from vpclint.intent import PRIVATE_WORDS, PUBLIC_WORDS
+from vpclint.records import field, record
 
 _SELECTOR = re.compile(r"^VPC\d{0,3}$")
 
@@ -27,7 +27,7 @@ class ConfigError(Exception):
     """A configuration file or switch that cannot be used; the message names file and key."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Config:
     select: tuple[str, ...] = ()  # rule IDs or prefixes; empty selects every rule
     ignore: tuple[str, ...] = ()
@@ -38,11 +38,11 @@ class Config:
     exclude: tuple[str, ...] = ()
     private_words: tuple[str, ...] = PRIVATE_WORDS
     public_words: tuple[str, ...] = PUBLIC_WORDS
-    source: Path | None = None
+    source: str | None = None  # the file it was read from
 
     def with_overrides(self, table: Mapping[str, Any]) -> Config:
         """This configuration with the keys of `table` (from the command line) replaced."""
-        return dataclasses.replace(self, **parse_values(table, None))
+        return records.replace(self, **parse_values(table, None))
 
     def rules(self, every_rule: Iterable[Rule]) -> tuple[Rule, ...]:
         """The selected rules, with their configured severities."""
@@ -55,18 +55,18 @@ class Config:
             if not any(rule_id.startswith(selector) for rule_id in known):
                 raise ConfigError(f"{self._where()}: no rule matches {selector!r}")
         return tuple(
-            dataclasses.replace(rule, severity=self.severity.get(rule.id, rule.severity))
+            records.replace(rule, severity=self.severity.get(rule.id, rule.severity))
             for rule in every_rule
             if self.selects(rule.id, rule.default_enabled)
         )
 
     def excludes(self, path: str) -> bool:
         """Whether a file matches an `exclude` glob (by path, file name or folder name)."""
-        posix = Path(path).as_posix()
-        parts = Path(path).parts
+        posix = path.replace(os.sep, "/")
+        parts = [part for part in posix.split("/") if part]
         return any(
             fnmatch(posix, pattern)
-            or fnmatch(Path(path).name, pattern)
+            or fnmatch(os.path.basename(path), pattern)
             or pattern.rstrip("/") in parts
             for pattern in self.exclude
         )
@@ -94,28 +94,33 @@ def _longest_match(rule_id: str, selectors: tuple[str, ...]) -> str | None:
     return max(matches, key=len) if matches else None
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest configuration file from `start` upwards, if any."""
-    for folder in (start, *start.parents):
-        dotfile = folder / ".vpclint.toml"
-        if dotfile.is_file():
+def find_config(start: str | os.PathLike[str]) -> str | None:
+    """The nearest configuration file from the folder `start` upwards, if any."""
+    folder = os.path.abspath(start)
+    while True:
+        dotfile = os.path.join(folder, ".vpclint.toml")
+        if os.path.isfile(dotfile):
             return dotfile
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _has_vpclint_table(pyproject):
+        pyproject = os.path.join(folder, "pyproject.toml")
+        if os.path.isfile(pyproject) and _has_vpclint_table(pyproject):
             return pyproject
-    return None
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
-def load_config(path: Path) -> Config:
+def load_config(path: str | os.PathLike[str]) -> Config:
+    path = os.fspath(path)
     table = _read_table(path)
     return parse_table(table, path)
 
 
-def parse_table(table: Mapping[str, Any], path: Path | None) -> Config:
+def parse_table(table: Mapping[str, Any], path: str | None) -> Config:
     return Config(source=path, **parse_values(table, path))
 
 
-def parse_values(table: Mapping[str, Any], path: Path | None) -> dict[str, Any]:
+def parse_values(table: Mapping[str, Any], path: str | None) -> dict[str, Any]:
     """Config field values from a table of configuration keys; raises ConfigError."""
     where = f"{path}" if path else "command line"
     values: dict[str, Any] = {}
@@ -132,21 +137,26 @@ def parse_values(table: Mapping[str, Any], path: Path | None) -> dict[str, Any]:
     return values
 
 
-def _has_vpclint_table(pyproject: Path) -> bool:
+def _has_vpclint_table(pyproject: str) -> bool:
     try:
-        text = pyproject.read_text(encoding="utf-8")
+        text = _read(pyproject)
     except (OSError, UnicodeDecodeError):
         return False
     return "[tool.vpclint]" in text and "vpclint" in _toml(text, pyproject).get("tool", {})
 
 
-def _read_table(path: Path) -> Mapping[str, Any]:
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8") as file:
+        return file.read()
+
+
+def _read_table(path: str) -> Mapping[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read(path)
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     data = _toml(text, path)
-    if path.name == "pyproject.toml":
+    if os.path.basename(path) == "pyproject.toml":
         table = data.get("tool", {}).get("vpclint", {})
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: [tool.vpclint] must be a table")
@@ -154,7 +164,7 @@ def _read_table(path: Path) -> Mapping[str, Any]:
     return data
 
 
-def _toml(text: str, path: Path) -> dict[str, Any]:
+def _toml(text: str, path: str) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 
 from vpclint.model import Resource
 from vpclint.nodes import Mark
+from vpclint.records import record
 
 
 class Severity(str, Enum):
@@ -19,7 +19,7 @@ class Severity(str, Enum):
         return {"error": 3, "warning": 2, "info": 1}[self.value]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
     """What a rule yields: the resource at fault, one sentence saying what and how to fix it.
 
@@ -31,7 +31,7 @@ class Problem:
     mark: Mark | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     rule: str
     name: str

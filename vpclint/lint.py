@@ -6,8 +6,6 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from vpclint import suppressions
 from vpclint.engine import InternalError, Rule, load_rules, run_rules
@@ -15,6 +13,7 @@ from vpclint.findings import Finding
 from vpclint.intent import PRIVATE_WORDS, PUBLIC_WORDS
 from vpclint.loader import LoadError, Template, load
 from vpclint.model import Network
+from vpclint.records import field, record
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 RECURSION_LIMIT = 20_000
@@ -22,7 +21,7 @@ RECURSION_LIMIT = 20_000
 _SKIPPED_FOLDERS = {"node_modules", "__pycache__", "cdk.out"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LintOptions:
     region: str = "us-east-1"
     parameters: Mapping[str, str] = field(default_factory=dict)
@@ -31,7 +30,7 @@ class LintOptions:
     cfn_lint: bool = False  # also run cfn-lint's checks and merge its matches
 
 
-@dataclass
+@record
 class FileResult:
     path: str
     findings: list[Finding] = field(default_factory=list)
@@ -46,9 +45,12 @@ def collect_files(paths: Iterable[str]) -> list[tuple[str, bool]]:
     """(path, exists) for each file to lint: named files as given, folders walked for templates."""
     found: list[tuple[str, bool]] = []
     for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            for root, folders, files in os.walk(path):
+        if os.path.isdir(given):
+            # Walked paths print as pathlib spells them ("./a//b/" as "a/b"); files named on
+            # the command line, what pre-commit passes, need no pathlib import.
+            from pathlib import Path
+
+            for root, folders, files in os.walk(given):
                 folders[:] = sorted(
                     f for f in folders if not f.startswith(".") and f not in _SKIPPED_FOLDERS
                 )
@@ -58,7 +60,7 @@ def collect_files(paths: Iterable[str]) -> list[tuple[str, bool]]:
                     if name.lower().endswith(TEMPLATE_SUFFIXES)
                 )
         else:
-            found.append((given, path.is_file()))
+            found.append((given, os.path.isfile(given)))
     return found
 
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import bisect
 import importlib.util
-import json
+import os
 import re
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from vpclint.nodes import MapNode, Mark, SeqNode, StrNode
+from vpclint.records import record
 
 # Short-form tag → long-form key. `!Ref` and `!Condition` keep their names; the rest are Fn::.
 _FUNCTION_TAGS = {
@@ -80,7 +79,7 @@ class LoadError(Exception):
         return self.message
 
 
-@dataclass
+@record
 class Template:
     """A parsed CloudFormation template and the text it came from."""
 
@@ -89,10 +88,15 @@ class Template:
     lines: list[str]
 
 
-def read_text(path: Path) -> str:
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
+
+
+def read_text(path: str) -> str:
     """The file's text; a BOM is dropped, and undecodable bytes are a LoadError with position."""
     try:
-        raw = path.read_bytes()
+        raw = _read_bytes(path)
     except OSError as error:
         raise LoadError(f"cannot read file: {error.strerror or error}") from None
     try:
@@ -142,18 +146,18 @@ def parse(text: str, is_json: bool = False) -> Any:
     return _compose(text)
 
 
-def load(path: str | Path) -> Template | None:
+def load(path: str | os.PathLike[str]) -> Template | None:
     """Load a template from a file; None when the file is not a CloudFormation template."""
-    path = Path(path)
+    path = os.fspath(path)
     try:
         text = read_text(path)
     except LoadError as error:
         # Not UTF-8: an error for a template, but any other file is simply not ours.
-        if error.line is None or looks_like_template(path.read_bytes().decode("latin-1")):
+        if error.line is None or looks_like_template(_read_bytes(path).decode("latin-1")):
             raise
         return None
     try:
-        data = parse(text, is_json=path.suffix.lower() == ".json")
+        data = parse(text, is_json=path.lower().endswith(".json"))
     except LoadError:
         if looks_like_template(text):
             raise
@@ -163,10 +167,12 @@ def load(path: str | Path) -> Template | None:
     lines = _LINE_BREAK.split(text)
     if lines and lines[-1] == "":
         lines.pop()  # the break that ends the last line starts no new one
-    return Template(str(path), data, lines)
+    return Template(path, data, lines)
 
 
 def _parse_json(text: str) -> Any:
+    import json  # here: most templates are YAML, and start-up counts
+
     # json reports syntax errors precisely; YAML then composes the same text with marks.
     # Tabs are legal JSON whitespace but not YAML indentation; outside strings they are only
     # whitespace and inside valid JSON strings they cannot occur, so a space keeps every column.

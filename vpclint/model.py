@@ -10,11 +10,11 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
 from vpclint.nodes import MapNode, Mark
+from vpclint.records import field, record
 from vpclint.values import UNKNOWN_PART, Unknown
 
 IPv4Network = ipaddress.IPv4Network
@@ -27,7 +27,7 @@ class Tier(Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Intent:
     """What the author meant a subnet to be, and what says so."""
 
@@ -35,7 +35,7 @@ class Intent:
     source: str = ""
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Resource:
     """A resource of the template (or one AWS creates implicitly, `implicit=True`)."""
 
@@ -68,7 +68,7 @@ def network_of(value: Any) -> IPv4Network | None:
 # -- VPC and subnets ----------------------------------------------------------------------------
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Vpc(Resource):
     cidr_blocks: list[Any] = field(default_factory=list)  # str or Unknown; primary first
     # Who wrote each block: the VPC itself, then its AWS::EC2::VPCCidrBlock resources.
@@ -96,7 +96,7 @@ class Vpc(Resource):
         return blocks  # type: ignore[return-value]
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Subnet(Resource):
     vpc: Vpc | None = None
     cidr_block: Any = None
@@ -178,7 +178,7 @@ class TargetKind(Enum):
     UNKNOWN = "unknown target"
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class RouteTarget:
     kind: TargetKind
     resource: Resource | None = None  # the template's resource, when the target is one
@@ -189,7 +189,7 @@ class RouteTarget:
         return f"{self.kind.value} {name}" if isinstance(name, str) else self.kind.value
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class RouteTable(Resource):
     vpc: Vpc | None = None
     routes: list[Route] = field(default_factory=list)
@@ -212,14 +212,14 @@ class RouteTable(Resource):
         return False
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Route(Resource):
     route_table: RouteTable | None = None
     destination: Any = None  # CIDR string, prefix list ID or Unknown
     target: RouteTarget = RouteTarget(TargetKind.UNKNOWN)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class RouteTableAssociation(Resource):
     subnet: Subnet | None = None
     route_table: RouteTable | None = None
@@ -228,61 +228,61 @@ class RouteTableAssociation(Resource):
 # -- gateways -----------------------------------------------------------------------------------
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class InternetGateway(Resource):
     attachments: list[GatewayAttachment] = field(default_factory=list)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class VpnGateway(Resource):
     attachments: list[GatewayAttachment] = field(default_factory=list)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class GatewayAttachment(Resource):
     vpc: Vpc | None = None
     gateway: InternetGateway | VpnGateway | None = None
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class NatGateway(Resource):
     subnet: Subnet | None = None
     allocation_id: Any = None  # None when the property is absent
     connectivity_type: Any = "public"
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class ElasticIp(Resource):
     domain: Any = None
     instance: Instance | None = None
     network_interface: NetworkInterface | None = None
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class CustomerGateway(Resource):
     pass
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class TransitGateway(Resource):
     attachments: list[TransitGatewayAttachment] = field(default_factory=list)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class TransitGatewayAttachment(Resource):
     vpc: Vpc | None = None
     transit_gateway: TransitGateway | Unknown | str | None = None
     subnets: list[Subnet | Unknown | str] | Unknown = field(default_factory=list)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class VpnConnection(Resource):
     customer_gateway: CustomerGateway | Unknown | str | None = None
     vpn_gateway: VpnGateway | Unknown | str | None = None
     transit_gateway: TransitGateway | Unknown | str | None = None
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class RoutePropagation(Resource):
     """`AWS::EC2::VPNGatewayRoutePropagation`: a VPN gateway's routes into route tables."""
 
@@ -290,7 +290,7 @@ class RoutePropagation(Resource):
     route_tables: list[RouteTable | Unknown | str] | Unknown = field(default_factory=list)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class PeeringConnection(Resource):
     vpc: Vpc | None = None
     peer_vpc: Vpc | Unknown | str | None = None
@@ -329,7 +329,7 @@ def normalize_port(value: Any) -> int | Unknown | None:
         return Unknown(f"port {value!r} is not a number")
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class SecurityGroupRule:
     """One ingress or egress rule, from inline properties or a standalone resource."""
 
@@ -371,7 +371,7 @@ def _matches(
     return low <= port <= high  # type: ignore[operator]
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class SecurityGroup(Resource):
     vpc: Vpc | None = None
     ingress: list[SecurityGroupRule] = field(default_factory=list)
@@ -397,7 +397,7 @@ class SecurityGroup(Resource):
 # -- network ACLs ------------------------------------------------------------------------------
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class NetworkAclEntry(Resource):
     acl: NetworkAcl | None = None
     rule_number: int | Unknown = 0
@@ -415,7 +415,7 @@ class NetworkAclEntry(Resource):
         return _matches(self.protocol, self.from_port, self.to_port, protocol, port)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class NetworkAcl(Resource):
     vpc: Vpc | None = None
     entries: list[NetworkAclEntry] = field(default_factory=list)
@@ -439,7 +439,7 @@ class NetworkAcl(Resource):
         )
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class NetworkAclAssociation(Resource):
     subnet: Subnet | None = None
     acl: NetworkAcl | None = None
@@ -454,7 +454,7 @@ class EndpointType(Enum):
     GATEWAY_LOAD_BALANCER = "GatewayLoadBalancer"
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class VpcEndpoint(Resource):
     vpc: Vpc | None = None
     service_name: Any = None
@@ -492,14 +492,14 @@ class VpcEndpoint(Resource):
         return [self.vpc.default_security_group]
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class NetworkInterface(Resource):
     subnet: Subnet | None = None
     security_groups: list[SecurityGroup | Unknown | str] | Unknown = field(default_factory=list)
     associate_public_ip: bool | Unknown | None = None
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Instance(Resource):
     subnet: Subnet | None = None
     security_groups: list[SecurityGroup | Unknown | str] | Unknown = field(default_factory=list)
@@ -529,7 +529,7 @@ LOAD_BALANCER_ADDRESSES = {
 }
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class LoadBalancer(Resource):
     kind: LoadBalancerKind | Unknown = LoadBalancerKind.APPLICATION
     scheme: str | Unknown = "internet-facing"
@@ -537,7 +537,7 @@ class LoadBalancer(Resource):
     security_groups: list[SecurityGroup | Unknown | str] | Unknown | None = None
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class TargetGroup(Resource):
     """An ELBv2 target group (or a Classic Load Balancer's instance list) and what sends to it."""
 
@@ -550,7 +550,7 @@ class TargetGroup(Resource):
     load_balancers: list[LoadBalancer] = field(default_factory=list)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class SubnetGroup(Resource):
     """A database or cache subnet group (RDS, ElastiCache, Redshift, DocumentDB, Neptune)."""
 
@@ -561,7 +561,7 @@ class SubnetGroup(Resource):
 # -- the whole network --------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class Network:
     region: str = "us-east-1"  # the region the template was resolved for (AWS::Region)
     vpcs: list[Vpc] = field(default_factory=list)

@@ -16,7 +16,6 @@ of Linux (32768-60999) and Windows (49152-65535).
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
 from typing import Any
 
 from vpclint.model import (
@@ -38,6 +37,7 @@ from vpclint.model import (
     network_of,
     normalize_protocol,
 )
+from vpclint.records import field, record
 from vpclint.values import Unknown
 
 REACHABLE, UNREACHABLE, UNKNOWN = "reachable", "unreachable", "unknown"
@@ -64,14 +64,14 @@ class ReachError(Exception):
     """A query vpclint cannot answer as asked: an unknown source or destination name."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Hop:
     component: str  # the resource the packet passes (or stops at)
     kind: str  # "security group", "network ACL", "route", ...
     detail: str  # the rule or route that let it through, or why it stopped
 
 
-@dataclass
+@record
 class Answer:
     verdict: str
     hops: list[Hop] = field(default_factory=list)
@@ -93,7 +93,7 @@ class Answer:
         }
 
 
-@dataclass
+@record
 class Place:
     """One end of a path: where it is and which security groups it has."""
 

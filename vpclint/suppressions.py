@@ -8,15 +8,15 @@ or prefixes (`VPC4`). An entry that suppresses nothing is reported as VPC000.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from vpclint.engine import Rule
 from vpclint.findings import Finding
 from vpclint.nodes import Mark, mark_of
+from vpclint.records import field, record
 
 
-@dataclass
+@record
 class Suppression:
     rule: str  # an ID or a prefix
     resource: str | None  # None: the whole file
@@ -33,7 +33,7 @@ class Suppression:
         return resource == self.resource or resource.startswith(self.resource + ".")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Suppressed:
     finding: Finding
     reason: str | None

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from vpclint.nodes import NOWHERE, Mark
+from vpclint.records import field, record
 
 # Stands in for the unknown parts of a partly known string (see Unknown.text).
 UNKNOWN_PART = "\x00"
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Unknown:
     """A value vpclint cannot know before deployment, and why.
 
@@ -29,7 +29,7 @@ class Unknown:
         return f"Unknown({self.reason!r})"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ResourceRef:
     """The ID of a resource of this template (`Ref`, or `Fn::GetAtt` for an ID attribute).
 

@@ -38,11 +38,11 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from vpclint.findings import Problem
 from vpclint.model import ALL_PROTOCOLS, Network, NetworkAcl, NetworkAclEntry
+from vpclint.records import record
 
 ID = "VPC408"
 NAME = "nacl-entry-shadowed"
@@ -92,7 +92,7 @@ def _name(known: Known) -> str:
 # -- shared with VPC406 -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Known:
     """A network ACL entry whose every field that matters is known."""
 

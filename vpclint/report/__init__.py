@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from vpclint.findings import Severity
 from vpclint.lint import FileResult
+from vpclint.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Summary:
     files_checked: int
     files_skipped: int

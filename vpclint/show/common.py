@@ -6,7 +6,6 @@ them, and the formats never re-sort, so the same file always gives the same outp
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from vpclint.builder import ROUTE_TARGETS
@@ -33,6 +32,7 @@ from vpclint.model import (
     VpnGateway,
     network_of,
 )
+from vpclint.records import record
 from vpclint.values import ResourceRef, Unknown
 
 # Addresses AWS keeps in every subnet: the network address, the VPC router, DNS, one reserved
@@ -117,7 +117,7 @@ def references(values: Any, none: str = "none") -> str:
 # -- routes as a subnet sees them ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ShownRoute:
     """One line of a route table, written by the template or added by AWS."""
 

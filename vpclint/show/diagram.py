@@ -24,7 +24,6 @@ plain text lines for the writers to escape.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from vpclint.model import (
     EndpointType,
@@ -42,6 +41,7 @@ from vpclint.model import (
     VpnConnection,
     VpnGateway,
 )
+from vpclint.records import field, record
 from vpclint.show import common
 from vpclint.show.common import text
 from vpclint.values import Unknown
@@ -50,7 +50,7 @@ from vpclint.values import Unknown
 BOX, ROUTE_TABLE, GATEWAY, ENDPOINT, EXTERNAL = "box", "route_table", "gateway", "endpoint", "ext"
 
 
-@dataclass
+@record
 class DiagramNode:
     id: str
     lines: list[str]
@@ -58,7 +58,7 @@ class DiagramNode:
     dashed: bool = False
 
 
-@dataclass
+@record
 class Cluster:
     id: str
     lines: list[str]
@@ -68,7 +68,7 @@ class Cluster:
     clusters: list[Cluster] = field(default_factory=list)
 
 
-@dataclass
+@record
 class Edge:
     source: str
     target: str
@@ -76,7 +76,7 @@ class Edge:
     dashed: bool = False
 
 
-@dataclass
+@record
 class Diagram:
     clusters: list[Cluster] = field(default_factory=list)
     nodes: list[DiagramNode] = field(default_factory=list)  # outside every cluster

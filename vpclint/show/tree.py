@@ -8,8 +8,6 @@ VPC of the template. Plain text by default; `color=True` styles the same lines t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from vpclint.model import (
     EndpointType,
     InternetGateway,
@@ -23,6 +21,7 @@ from vpclint.model import (
     Vpc,
     VpcEndpoint,
 )
+from vpclint.records import field, record
 from vpclint.show import common
 from vpclint.show.common import name, text
 from vpclint.values import Unknown
@@ -37,7 +36,7 @@ _PUBLIC = "yellow"
 _PRIVATE = "green"
 
 
-@dataclass
+@record
 class Node:
     line: list[Segment]
     children: list[Node] = field(default_factory=list)
