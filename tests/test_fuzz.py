@@ -13,18 +13,19 @@ tag that would create a file, big files, and the shared corpus.
 
 What vpclint does with big files (measured on a loaded 2-core machine, ruamel.yaml.clib
 installed, at bd4c8ac): a dense template of subnets and security groups costs about 4 s and
-90 MiB per MiB. A 5 MiB one (~24,000 resources) is linted in about 21 s and 440 MiB; a 50 MiB
-one is refused, after about 90 s and 2.1 GiB, with one line at 1:1: "the template has more
-than 1,000,000 nodes, more than vpclint lints (CloudFormation itself takes at most 1 MB)".
-Bulk that is cheap to parse (comments, one long block scalar) costs almost nothing: 5 MiB in
-0.2 s.
+90 MiB per MiB. A 5 MiB one (~24,000 resources) is linted in about 21 s and 440 MiB. A file
+over loader.MAX_BYTES (10 MiB, ten times what CloudFormation accepts) that looks like a
+template in its first 64 KiB is refused by its size, before it is read, with one line at 1:1;
+any other file that big is skipped as not a template. (Before that limit, a dense 50 MiB
+template was refused by loader.MAX_NODES after about 90 s and 2.1 GiB.) Bulk that is cheap to
+parse (comments, one long block scalar) costs almost nothing: 5 MiB in 0.2 s.
 
 The default run is short and deterministic (seeded). For a long campaign:
 
     VPCLINT_LONG_FUZZ=1 .venv/bin/python -m pytest tests/test_fuzz.py
 
 which cuts the samples at every byte instead of 48 points, makes 4,000 mutations instead of
-160, lints the dense 5 MiB and 50 MiB templates (instead of a padded 5 MiB file and a dense
+160, lints the dense 5 MiB and 9.5 MiB templates (instead of a padded 5 MiB file and a dense
 0.5 MiB one) and asserts a 600 s limit for them.
 """
 
@@ -678,7 +679,7 @@ def padded_template(size: int) -> bytes:
 
 
 BIG_CASES = (
-    [("dense 5 MiB", 5 * MIB, dense_template), ("dense 50 MiB", 50 * MIB, dense_template)]
+    [("dense 5 MiB", 5 * MIB, dense_template), ("dense 9.5 MiB", 19 * MIB // 2, dense_template)]
     if LONG
     else [("padded 5 MiB", 5 * MIB, padded_template), ("dense 0.5 MiB", MIB // 2, dense_template)]
 )
@@ -700,6 +701,45 @@ def test_big_file_is_linted_or_refused_in_time(
         assert "\n" not in outcome["error"] and outcome["line"], outcome
     elif make is padded_template:
         assert outcome["findings"] == 0
+
+
+def sparse_file(path: Path, head: bytes, size: int) -> Path:
+    """`head`, then zero bytes up to `size`: a big file that costs no time to write."""
+    with path.open("wb") as file:
+        file.write(head)
+        file.truncate(size)
+    return path
+
+
+def test_template_over_max_bytes_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = sparse_file(tmp_path / "huge.yaml", HEADER.encode(), 50 * MIB)
+
+    def never(path: str) -> str:
+        raise AssertionError("a file over MAX_BYTES was read whole")
+
+    monkeypatch.setattr(vpclint.loader, "read_text", never)
+    result = lint_file(str(path), LintOptions())
+    assert result.error is not None
+    assert result.error.message == (
+        "the file is 50.0 MiB, more than vpclint reads "
+        "(10 MiB; CloudFormation itself takes at most 1 MB)"
+    )
+    assert (result.error.line, result.error.column) == (1, 1)
+
+
+def test_other_file_over_max_bytes_is_skipped_and_one_at_the_limit_is_read(
+    tmp_path: Path,
+) -> None:
+    data = sparse_file(tmp_path / "data.json", b'{"rows": []}\n', 50 * MIB)
+    assert lint_file(str(data), LintOptions()).skipped
+    text = SAMPLE.read_text()
+    at_limit = tmp_path / "at-limit.yaml"
+    at_limit.write_text(text + "#" * (vpclint.loader.MAX_BYTES - len(text.encode()) - 1) + "\n")
+    assert at_limit.stat().st_size == vpclint.loader.MAX_BYTES
+    result = lint_file(str(at_limit), LintOptions())
+    assert result.error is None and not result.skipped
 
 
 # -- the command line ---------------------------------------------------------------------------

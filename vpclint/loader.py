@@ -53,6 +53,11 @@ _FUNCTION_TAGS = {
     },
 }
 _YAML = "tag:yaml.org,2002:"
+# CloudFormation takes templates of at most 1 MB. Ten times that is read; a bigger file is
+# refused by its size alone, before it costs minutes and gigabytes to parse.
+MAX_BYTES = 10 * 1024 * 1024
+# How much of a file too big to read is searched for signs of a template.
+_HEAD_BYTES = 64 * 1024
 # Past this many nodes a document is an alias expansion bomb, not a template.
 MAX_NODES = 1_000_000
 # Aliases may repeat a part of the document, but a document that grows more than this many
@@ -88,9 +93,9 @@ class Template:
     lines: list[str]
 
 
-def _read_bytes(path: str) -> bytes:
+def _read_bytes(path: str, limit: int = -1) -> bytes:
     with open(path, "rb") as file:
-        return file.read()
+        return file.read(limit)
 
 
 def read_text(path: str) -> str:
@@ -149,6 +154,8 @@ def parse(text: str, is_json: bool = False) -> Any:
 def load(path: str | os.PathLike[str]) -> Template | None:
     """Load a template from a file; None when the file is not a CloudFormation template."""
     path = os.fspath(path)
+    if _too_big(path):
+        return None  # and not a template, by its first 64 KiB
     try:
         text = read_text(path)
     except LoadError as error:
@@ -168,6 +175,25 @@ def load(path: str | os.PathLike[str]) -> Template | None:
     if lines and lines[-1] == "":
         lines.pop()  # the break that ends the last line starts no new one
     return Template(path, data, lines)
+
+
+def _too_big(path: str) -> bool:
+    """Whether a file is over MAX_BYTES; a LoadError when it looks like a template."""
+    try:
+        size = os.stat(path).st_size
+        if size <= MAX_BYTES:
+            return False
+        head = _read_bytes(path, _HEAD_BYTES).decode("latin-1")
+    except OSError:
+        return False  # read_text reports it
+    if looks_like_template(head):
+        raise LoadError(
+            f"the file is {size / 1024 / 1024:,.1f} MiB, more than vpclint reads "
+            f"({MAX_BYTES // 1024 // 1024} MiB; CloudFormation itself takes at most 1 MB)",
+            1,
+            1,
+        )
+    return True
 
 
 def _parse_json(text: str) -> Any:
