@@ -4,7 +4,8 @@
     python benchmarks/run.py --runs 3 --quick  # start-up, seed sample, scaling, jobs only
 
 Prints a table (file, lines, vpclint median, cfn-lint median, ratio, vpclint peak memory) and
-writes it as JSON to benchmarks/results.json. Run it on a quiet machine: the medians of whole
+writes it as JSON to benchmarks/results.json. The commands compared take turns run by run;
+start-up and the seed sample get at least 21 runs. Run it on a quiet machine: the medians of whole
 processes are what pre-commit and CI users wait for.
 """
 
@@ -31,17 +32,29 @@ sys.path.insert(0, str(HERE))
 
 from generate import template  # noqa: E402
 
+# Start-up costs differ by milliseconds: more runs for the cheap measurements steady the median.
+STARTUP_RUNS = 21
 
-def measure(command: list[str], runs: int) -> tuple[float, float]:
-    """(median seconds, peak resident MiB) of a whole process over `runs` runs."""
-    times, peaks = [], []
+
+def run_once(command: list[str]) -> tuple[float, float]:
+    """(seconds, peak resident MiB) of one whole process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(process.pid, 0)
+    return time.perf_counter() - start, usage.ru_maxrss / 1024  # KiB on Linux
+
+
+def measure(*commands: list[str], runs: int) -> list[tuple[float, float]]:
+    """(median seconds, peak MiB) of each command over `runs` runs. The commands take turns, so
+    that a busy moment of the machine falls on all of them alike."""
+    samples: list[list[tuple[float, float]]] = [[] for _ in commands]
     for _ in range(runs):
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, _, usage = os.wait4(process.pid, 0)
-        times.append(time.perf_counter() - start)
-        peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
-    return statistics.median(times), max(peaks)
+        for command, taken in zip(commands, samples, strict=True):
+            taken.append(run_once(command))
+    return [
+        (statistics.median(t for t, _ in taken), max(peak for _, peak in taken))
+        for taken in samples
+    ]
 
 
 def vpclint(*args: str) -> list[str]:
@@ -57,8 +70,12 @@ def lines_of(path: Path) -> int:
 
 
 def compare(label: str, path: Path, runs: int, with_cfn_lint: bool = True) -> dict:
-    ours, memory = measure(vpclint("check", "--jobs", "1", str(path)), runs)
-    theirs = measure(cfn_lint(path), runs)[0] if with_cfn_lint else None
+    commands = [vpclint("check", "--jobs", "1", str(path))]
+    if with_cfn_lint:
+        commands.append(cfn_lint(path))
+    measured = measure(*commands, runs=runs)
+    ours, memory = measured[0]
+    theirs = measured[1][0] if with_cfn_lint else None
     return {
         "file": label,
         "lines": lines_of(path),
@@ -93,17 +110,21 @@ def main() -> None:
         "runs": runs,
     }
 
-    startup = {
-        "python -c pass": measure([sys.executable, "-c", "pass"], runs)[0],
-        "vpclint --version": measure(vpclint("--version"), runs)[0],
-        "cfn-lint --version": measure([str(BIN / "cfn-lint"), "--version"], runs)[0],
+    startup_runs = max(runs, STARTUP_RUNS)
+    probes = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "vpclint --version": vpclint("--version"),
+        "cfn-lint --version": [str(BIN / "cfn-lint"), "--version"],
     }
+    measured = measure(*probes.values(), runs=startup_runs)
+    startup = {name: median for name, (median, _) in zip(probes, measured, strict=True)}
     results["startup"] = {name: round(value, 4) for name, value in startup.items()}
+    results["startup_runs"] = startup_runs
     print("start-up (median of whole processes)")
     for name, value in startup.items():
         print(f"  {name:22} {value:.3f}s")
 
-    seed = compare("seed-003 sample", SEED, runs)
+    seed = compare("seed-003 sample", SEED, startup_runs)
     results["seed"] = seed
     print_table("the seed-003 sample", [seed])
 
@@ -143,8 +164,11 @@ def main() -> None:
             for index in range(500):
                 source = sources[index % len(sources)]
                 shutil.copy(source, many / f"{index:03}-{source.name}")
-            one = measure(vpclint("check", "--jobs", "1", str(many)), runs)[0]
-            two = measure(vpclint("check", "--jobs", "2", str(many)), runs)[0]
+            (one, _), (two, _) = measure(
+                vpclint("check", "--jobs", "1", str(many)),
+                vpclint("check", "--jobs", "2", str(many)),
+                runs=runs,
+            )
             results["jobs"] = {
                 "files": 500,
                 "jobs_1_s": round(one, 3),

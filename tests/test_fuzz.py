@@ -462,7 +462,7 @@ def test_bom_and_line_endings_change_nothing(tmp_path: Path, sample: str, form: 
         assert result.error is None, (name, result.error.message)
         assert finding_keys(result) == finding_keys(expected), name
         for finding in result.findings:
-            assert result.lines[finding.line - 1] == expected.lines[finding.line - 1], name
+            assert result.source_lines[finding.line] == expected.source_lines[finding.line], name
 
 
 # Regression (a bug until bd4c8ac): line numbers count U+2028/U+2029/U+0085 as line breaks
@@ -479,7 +479,7 @@ def test_unicode_line_separators_do_not_shift_lines(tmp_path: Path, separator: s
     assert expected.findings
     assert finding_keys(result) == finding_keys(expected)
     assert (
-        result.lines[expected.findings[0].line - 1]
+        result.source_lines[expected.findings[0].line]
         == plain.split("\n")[expected.findings[0].line - 1]
     )
 

@@ -37,7 +37,9 @@ class FileResult:
     error: LoadError | None = None
     skipped: bool = False  # not a CloudFormation template
     internal_errors: list[InternalError] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
+    # The template's lines that findings point at, by number: the text report quotes them.
+    # Only those, since results travel back from --jobs worker processes.
+    source_lines: dict[int, str] = field(default_factory=dict)
     suppressed: list[suppressions.Suppressed] = field(default_factory=list)
 
 
@@ -66,6 +68,10 @@ def collect_files(paths: Iterable[str]) -> list[tuple[str, bool]]:
 
 # Below this many files, starting worker processes costs more than it saves.
 _PARALLEL_FROM = 8
+# Files handed to a worker at a time: few, so that the workers finish together (one big chunk
+# left to a single worker at the end cost a tenth of the run), but more than one, to spare
+# the hand-over.
+_CHUNK = 4
 
 
 def lint_files(
@@ -84,12 +90,11 @@ def lint_files(
         from functools import partial
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            chunk = max(1, len(existing) // (jobs * 4))
             done = dict(
                 zip(
                     existing,
                     pool.map(
-                        partial(lint_file, options=options, rules=rules), existing, chunksize=chunk
+                        partial(lint_file, options=options, rules=rules), existing, chunksize=_CHUNK
                     ),
                     strict=True,
                 )
@@ -135,7 +140,6 @@ def lint_file(path: str, options: LintOptions, rules: Iterable[Rule] | None = No
     if template is None:
         result.skipped = True
         return result
-    result.lines = template.lines
     try:
         with _recursion_limit(RECURSION_LIMIT):
             network = build(template, options)
@@ -164,6 +168,11 @@ def lint_file(path: str, options: LintOptions, rules: Iterable[Rule] | None = No
             result.internal_errors.append(
                 InternalError("cfn-lint", f"{type(error).__name__}: {error}")
             )
+    result.source_lines = {
+        finding.line: template.lines[finding.line - 1]
+        for finding in result.findings
+        if 0 < finding.line <= len(template.lines)
+    }
     return result
 
 

@@ -73,7 +73,7 @@ def _lines(results: list[FileResult], show_suppressed: bool) -> Iterator[list[Se
                 (f" in rule {internal.rule}: {internal.message} (please report this)", ""),
             ]
         for finding in result.findings:
-            yield from _finding(finding, result.lines)
+            yield from _finding(finding, result.source_lines)
         for suppressed in shown_suppressed:
             finding = suppressed.finding
             why = f": {suppressed.reason}" if suppressed.reason else " (no reason given)"
@@ -86,7 +86,7 @@ def _lines(results: list[FileResult], show_suppressed: bool) -> Iterator[list[Se
     yield [(summary_line(Summary.of(results)), "")]
 
 
-def _finding(finding: Finding, lines: list[str]) -> Iterator[list[Segment]]:
+def _finding(finding: Finding, source_lines: dict[int, str]) -> Iterator[list[Segment]]:
     yield [
         (f"  {finding.line}:{finding.column}  ", ""),
         (finding.severity.value, _STYLES[finding.severity]),
@@ -95,8 +95,8 @@ def _finding(finding: Finding, lines: list[str]) -> Iterator[list[Segment]]:
         (f" {finding.message} ", ""),
         (f"[{finding.name}]", "dim"),
     ]
-    if 0 < finding.line <= len(lines):
-        yield [(f"  {finding.line:>5} │", "dim"), (f" {lines[finding.line - 1]}", "")]
+    if finding.line in source_lines:
+        yield [(f"  {finding.line:>5} │", "dim"), (f" {source_lines[finding.line]}", "")]
 
 
 def summary_line(summary: Summary) -> str:
