@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 
@@ -14,6 +15,9 @@ def main() -> None:
 
         print(f"vpclint {__version__}")
         return
+    # Start-up creates tens of thousands of objects that live to the end (modules, classes,
+    # functions): at the default threshold (700) the collector runs some 50 times over them.
+    gc.set_threshold(50_000, 20, 20)
     from vpclint.cli import cli
 
     try:
