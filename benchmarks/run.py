@@ -98,6 +98,50 @@ def print_table(title: str, rows: list[dict]) -> None:
         )
 
 
+def readme_table(results: dict) -> str:
+    """The README's performance table, made from benchmarks/results.json."""
+    rows = ["| what | vpclint | cfn-lint | ratio |", "|---|---|---|---|"]
+    startup = results["startup"]
+    rows.append(
+        f"| `--version` (`python -c pass`: {startup['python -c pass']:.3f} s) "
+        f"| {startup['vpclint --version']:.3f} s | {startup['cfn-lint --version']:.3f} s | |"
+    )
+    seed = results["seed"]
+    rows.append(
+        f"| seed-003 sample ({seed['lines']} lines) | {seed['vpclint_s']:.3f} s "
+        f"| {seed['cfn_lint_s']:.3f} s | {seed['ratio']}x |"
+    )
+    corpus = results.get("corpus")
+    if corpus:
+        slowest = min(corpus, key=lambda row: row["ratio"])
+        largest = max(corpus, key=lambda row: row["lines"])
+        median = statistics.median(row["ratio"] for row in corpus)
+        for label, row in (("slowest ratio", slowest), ("largest file", largest)):
+            rows.append(
+                f"| corpus, {len(corpus)} files: {label} ({Path(row['file']).name}, "
+                f"{row['lines']} lines) | {row['vpclint_s']:.3f} s | {row['cfn_lint_s']:.3f} s "
+                f"| {row['ratio']}x |"
+            )
+        rows.append(f"| corpus: median ratio | | | {median}x |")
+    for row in results["scaling"][1:]:
+        growth = (
+            f" {results['scaling_10k_over_1k']}x the 1,000 |"
+            if row is results["scaling"][-1]
+            else " |"
+        )
+        rows.append(
+            f"| {row['file']} ({row['lines']:,} lines), peak {row['vpclint_peak_mib']} MiB "
+            f"| {row['vpclint_s']:.3f} s | |{growth}"
+        )
+    jobs = results.get("jobs")
+    if jobs:
+        rows.append(
+            f"| {jobs['files']} corpus files, `--jobs 1` → `--jobs 2` "
+            f"| {jobs['jobs_1_s']:.2f} s → {jobs['jobs_2_s']:.2f} s | | {jobs['speedup']}x faster |"
+        )
+    return "\n".join(rows) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -181,7 +225,8 @@ def main() -> None:
             )
 
     options.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"\nwritten to {options.output}")
+    print(f"\nwritten to {options.output}; the README's table:\n")
+    print(readme_table(results))
 
 
 if __name__ == "__main__":
