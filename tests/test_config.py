@@ -68,6 +68,14 @@ def test_every_key(tmp_path: Path) -> None:
     )
 
 
+def test_exclude_globs_match_paths_as_written_in_any_spelling() -> None:
+    config = Config(exclude=("stacks/legacy/*", "*.test.yaml", "vendor/"))
+    for path in ("./stacks/legacy/vpc.yaml", "stacks//legacy/vpc.yaml", "x/b.test.yaml"):
+        assert config.excludes(path), path
+    assert config.excludes("/repo/vendor/vpc.yaml")
+    assert not config.excludes("./stacks/vpc.yaml")
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

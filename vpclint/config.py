@@ -62,8 +62,9 @@ class Config:
 
     def excludes(self, path: str) -> bool:
         """Whether a file matches an `exclude` glob (by path, file name or folder name)."""
-        posix = path.replace(os.sep, "/")
-        parts = [part for part in posix.split("/") if part]
+        # As pathlib spells it: "./stacks//vpc.yaml" is "stacks/vpc.yaml".
+        parts = [part for part in path.replace(os.sep, "/").split("/") if part not in ("", ".")]
+        posix = ("/" if os.path.isabs(path) else "") + "/".join(parts)
         return any(
             fnmatch(posix, pattern)
             or fnmatch(os.path.basename(path), pattern)

@@ -113,7 +113,6 @@ def _make_record(cls: RecordType, *, frozen: bool, eq: bool, repr: bool) -> Reco
 
     def define(name: str, method: Any) -> None:
         if name not in own:
-            method.__qualname__ = f"{cls.__qualname__}.{name}"
             setattr(cls, name, method)
 
     define("__init__", _init_of(cls.__name__, record_fields))
