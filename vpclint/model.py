@@ -613,4 +613,13 @@ class Network:
                     pending.append(name)
         return False
 
+    @property
+    def certain_interface_endpoints(self) -> list[VpcEndpoint]:
+        """Interface endpoints that are certainly created: the ones an endpoint rule reports on."""
+        return [
+            endpoint
+            for endpoint in self.endpoints
+            if endpoint.endpoint_type is EndpointType.INTERFACE and endpoint.certain
+        ]
+
     resources: dict[str, Resource] = field(default_factory=dict)  # by logical ID

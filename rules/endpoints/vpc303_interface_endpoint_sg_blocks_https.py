@@ -42,7 +42,6 @@ from collections.abc import Iterator
 
 from vpclint.findings import Problem
 from vpclint.model import (
-    EndpointType,
     Network,
     SecurityGroup,
     SecurityGroupRule,
@@ -61,9 +60,7 @@ HTTPS = 443
 
 
 def check(network: Network) -> Iterator[Problem]:
-    for endpoint in network.endpoints:
-        if endpoint.endpoint_type is not EndpointType.INTERFACE or not endpoint.certain:
-            continue
+    for endpoint in network.certain_interface_endpoints:
         groups = endpoint.effective_security_groups
         if isinstance(groups, Unknown) or not groups:
             continue

@@ -39,7 +39,7 @@ Turn both attributes on in the VPC: `EnableDnsSupport: true` and `EnableDnsHostn
 from collections.abc import Iterator
 
 from vpclint.findings import Problem
-from vpclint.model import EndpointType, Network
+from vpclint.model import Network
 
 ID = "VPC304"
 NAME = "private-dns-needs-vpc-dns"
@@ -47,9 +47,7 @@ SEVERITY = "error"
 
 
 def check(network: Network) -> Iterator[Problem]:
-    for endpoint in network.endpoints:
-        if endpoint.endpoint_type is not EndpointType.INTERFACE or not endpoint.certain:
-            continue
+    for endpoint in network.certain_interface_endpoints:
         vpc = endpoint.vpc
         if endpoint.private_dns is not True or vpc is None:
             continue

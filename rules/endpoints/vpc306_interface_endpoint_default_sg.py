@@ -38,7 +38,7 @@ Give the endpoint its own security group that allows TCP 443 in from its clients
 from collections.abc import Iterator
 
 from vpclint.findings import Problem
-from vpclint.model import EndpointType, Network
+from vpclint.model import Network
 from vpclint.rules.endpoints.vpc303_interface_endpoint_sg_blocks_https import (
     admits_https_from_vpc,
 )
@@ -49,9 +49,7 @@ SEVERITY = "warning"
 
 
 def check(network: Network) -> Iterator[Problem]:
-    for endpoint in network.endpoints:
-        if endpoint.endpoint_type is not EndpointType.INTERFACE or not endpoint.certain:
-            continue
+    for endpoint in network.certain_interface_endpoints:
         if endpoint.security_groups is not None:
             continue
         vpc = endpoint.vpc

@@ -34,7 +34,7 @@ Name one subnet per Availability Zone, usually the private subnet of each zone.
 from collections.abc import Iterator
 
 from vpclint.findings import Problem
-from vpclint.model import EndpointType, Network, Subnet
+from vpclint.model import Network, Subnet
 
 ID = "VPC308"
 NAME = "interface-endpoint-subnets-same-az"
@@ -42,9 +42,7 @@ SEVERITY = "error"
 
 
 def check(network: Network) -> Iterator[Problem]:
-    for endpoint in network.endpoints:
-        if endpoint.endpoint_type is not EndpointType.INTERFACE or not endpoint.certain:
-            continue
+    for endpoint in network.certain_interface_endpoints:
         if not isinstance(endpoint.subnets, list):
             continue
         seen: dict[tuple[str, str], Subnet] = {}

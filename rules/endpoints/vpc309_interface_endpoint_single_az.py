@@ -37,7 +37,6 @@ from collections.abc import Iterator
 
 from vpclint.findings import Problem
 from vpclint.model import (
-    EndpointType,
     LoadBalancer,
     NatGateway,
     Network,
@@ -52,9 +51,7 @@ SEVERITY = "warning"
 
 
 def check(network: Network) -> Iterator[Problem]:
-    for endpoint in network.endpoints:
-        if endpoint.endpoint_type is not EndpointType.INTERFACE or not endpoint.certain:
-            continue
+    for endpoint in network.certain_interface_endpoints:
         vpc, subnets = endpoint.vpc, endpoint.subnets
         if vpc is None or not isinstance(subnets, list) or not subnets:
             continue

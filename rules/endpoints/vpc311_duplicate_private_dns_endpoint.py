@@ -45,7 +45,7 @@ endpoint is really needed, turn private DNS off on it.
 from collections.abc import Iterator
 
 from vpclint.findings import Problem
-from vpclint.model import EndpointType, Network, VpcEndpoint
+from vpclint.model import Network, VpcEndpoint
 
 ID = "VPC311"
 NAME = "duplicate-private-dns-endpoint"
@@ -54,9 +54,7 @@ SEVERITY = "error"
 
 def check(network: Network) -> Iterator[Problem]:
     first: dict[tuple[int, str, str], VpcEndpoint] = {}
-    for endpoint in network.endpoints:
-        if endpoint.endpoint_type is not EndpointType.INTERFACE or not endpoint.certain:
-            continue
+    for endpoint in network.certain_interface_endpoints:
         name, vpc = endpoint.service_name, endpoint.vpc
         if endpoint.private_dns is not True or vpc is None or not isinstance(name, str):
             continue
