@@ -1,0 +1,2 @@
+"""What CloudFormation does to templates before it resolves them: loops, SAM, nested and linked
+stacks, CDK assemblies."""
