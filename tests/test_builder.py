@@ -9,6 +9,8 @@ import pytest
 
 from vpclint.builder import build_network
 from vpclint.intent import subnet_intent, words
+from vpclint.judge.flows import Flow
+from vpclint.judge.security_groups import protocol_matches
 from vpclint.loader import parse
 from vpclint.model import (
     EndpointType,
@@ -329,9 +331,10 @@ def test_security_group_rules_inline_and_standalone() -> None:
     assert first.certain and first.source_id == "Server"
     assert (maybe.protocol, maybe.certain) == ("17", False)
     assert standalone.source_id == "FromClients" and standalone.peer is clients
-    assert standalone.allows_port("6", 8443) is True
-    assert standalone.allows_port("6", 443) is False
-    assert standalone.allows_port("17", 8443) is False
+    ports = (standalone.protocol, standalone.from_port, standalone.to_port)
+    assert protocol_matches(*ports, Flow("6", 8443)) is True
+    assert protocol_matches(*ports, Flow("6", 443)) is False
+    assert protocol_matches(*ports, Flow("17", 8443)) is False
     # An explicit egress rule replaces the default allow-all; none leaves it in place.
     assert [(r.protocol, r.cidr_ipv4) for r in server.egress] == [("-1", "10.0.0.0/8")]
     assert [r.prefix_list for r in clients.egress] == ["pl-63a5400a"]
@@ -532,6 +535,7 @@ def test_dependencies_follow_every_resource_and_every_branch() -> None:
     assert net.dependencies["Table"] == {"VPC", "Custom"}
     assert net.dependencies["Custom"] == {"Waiter"}
     route = by_id(net, "Route")
-    assert net.created_after(route, ["Attachment"])  # Route → Table → Custom → Waiter
-    assert not net.created_after(by_id(net, "PublicRoute"), ["Table"])
+    # Route → Table → Custom → Waiter
+    assert net.created_after(route, [by_id(net, "Attachment")])
+    assert not net.created_after(by_id(net, "PublicRoute"), [by_id(net, "Table")])
     assert net.dependencies["Maybe"] == {"PublicTable", "Table", "IGW"}

@@ -32,3 +32,12 @@ def test_rule_files_are_named_after_their_rule() -> None:
     for rule in load_rules():
         module = rule.check.__module__
         assert module.rsplit(".", 1)[-1] == f"{rule.id.lower()}_{rule.name.replace('-', '_')}"
+
+
+def test_every_package_of_vpclint_is_packaged() -> None:
+    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    listed = set(re.findall(r'"(vpclint(?:\.\w+)*)"', pyproject)) - {"vpclint.rules"}
+    found = {
+        ".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "vpclint").rglob("__init__.py")
+    }
+    assert found <= listed, f"list these in pyproject.toml: {sorted(found - listed)}"

@@ -590,13 +590,13 @@ def test_json_of_the_nat_template(corpus: Path) -> None:
     assert [len(v["subnets"]) for v in document["vpcs"]] == [4]
 
 
-def test_json_of_widdix_keeps_unmodelled_targets_as_refs(corpus: Path) -> None:
+def test_json_of_widdix_names_the_egress_only_gateway(corpus: Path) -> None:
     document = json.loads(render(corpus_network(corpus, WIDDIX), "json"))
     tables = {t["id"]: t for t in document["route_tables"]}
     (route,) = tables["RouteTablePrivate"]["routes"]
     assert route["target"] == {
         "kind": "egress_only_internet_gateway",
-        "to": {"ref": "EgressOnlyInternetGateway"},
+        "to": "EgressOnlyInternetGateway",
     }
     assert document["vpcs"][0]["ipv6_blocks"] == [
         {"source": "VPCCidrBlock", "block": "Amazon-provided"}
@@ -678,7 +678,7 @@ def test_hybrid_json(hybrid: Network) -> None:
         ("Transit", "transit_gateway"),
         ("Office", "customer_gateway"),
     ]
-    assert document["gateways"][1]["attachments"] == ["Attachment"]
+    assert document["gateways"][1]["attachments"] == ["Attachment", "Vpn.Attachment"]
     (attachment,) = document["transit_gateway_attachments"]
     assert attachment["subnets"] == ["AppA", "AppB"]
     (balancer,) = document["load_balancers"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from vpclint.nodes import NOWHERE, MapNode, Mark, SeqNode, mark_of
@@ -25,6 +25,12 @@ _LIST_TYPES = re.compile(r"^(List<.*>|CommaDelimitedList|AWS::SSM::Parameter::Va
 _ID_ATTRIBUTES = {"Id", "GroupId", "AllocationId"}
 # Attributes that name another ID the resource owns.
 _OWNED_ID_ATTRIBUTES = {"DefaultSecurityGroup", "DefaultNetworkAcl"}
+_NESTED_STACKS = ("AWS::CloudFormation::Stack", "AWS::Serverless::Application")
+
+# Fn::ImportValue of a name: the exported value, or Unknown when no linked stack exports it.
+ImportLookup = Callable[[str, Mark], Any]
+# Fn::GetAtt [Child, Outputs.Name] of a nested stack: the child's output, or Unknown.
+OutputLookup = Callable[[str, str, Mark], Any]
 
 
 def partition_of(region: str) -> str:
@@ -59,11 +65,24 @@ class Resolver:
         self,
         template: Mapping[str, Any],
         region: str = "us-east-1",
-        parameters: Mapping[str, str] | None = None,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        stack: str = "",
+        stack_name: str | None = None,
+        imports: ImportLookup | None = None,
+        outputs: OutputLookup | None = None,
     ) -> None:
+        # Values from the command line are text; a parent stack passes any resolved value.
         self.overrides = dict(parameters or {})
         # --parameter AWS::Region=... names the region as surely as --region does.
         self.region = self.overrides.pop("AWS::Region", region)
+        self.stack = stack  # the key its ResourceRefs carry
+        self.stack_name = self.overrides.pop("AWS::StackName", stack_name)
+        self._imports = imports
+        self._outputs = outputs
+        # Every Fn::ImportValue by where it is written: the name asked for (its known text)
+        # and whether a linked stack exports it.
+        self.imported: dict[Mark, tuple[str, bool]] = {}
         self.resources = _section(template, "Resources")
         self.parameters = _section(template, "Parameters")
         self.mappings = _section(template, "Mappings")
@@ -79,6 +98,7 @@ class Resolver:
         self._resolving: list[str] = []  # the resources whose properties are being resolved
         self._depth = 0
         self._functions = {
+            "Fn::ToJsonString": self._to_json_string,
             "Ref": self._ref,
             "Fn::Base64": self._base64,
             "Fn::Cidr": self._cidr,
@@ -236,7 +256,7 @@ class Resolver:
         if name in self.parameters:
             return self._parameter(name, mark)
         if name in self.resources:
-            return ResourceRef(name)
+            return ResourceRef(name, stack=self.stack)
         return Unknown(f"Ref to {name}, which the template does not define", mark)
 
     def _pseudo_parameter(self, name: str, mark: Mark) -> Any:
@@ -248,6 +268,8 @@ class Resolver:
             return url_suffix_of(self.region)
         if name == "AWS::NoValue":
             return NO_VALUE
+        if name == "AWS::StackName" and self.stack_name is not None:
+            return self.stack_name
         if name in ("AWS::AccountId", "AWS::StackName", "AWS::StackId", "AWS::NotificationARNs"):
             return Unknown(f"{name} is known only at deploy time", mark)
         return None
@@ -267,18 +289,10 @@ class Resolver:
         else:
             raw = Unknown(f"parameter {name} has no default (pass --parameter {name}=VALUE)", mark)
         value = raw
-        if not isinstance(raw, Unknown):
-            if _LIST_TYPES.match(kind):
-                text = as_text(raw) if not isinstance(raw, list) else None
-                value = (
-                    [as_text(item) for item in raw]
-                    if isinstance(raw, list)
-                    else [part.strip() for part in text.split(",")]
-                    if text
-                    else []
-                )
-            elif isinstance(raw, bool):
-                value = as_text(raw)
+        if _LIST_TYPES.match(kind):
+            value = _as_list(raw)
+        elif isinstance(raw, bool):
+            value = as_text(raw)
         self._parameter_values[name] = value
         return value
 
@@ -356,11 +370,35 @@ class Resolver:
                 self._resolving.pop()
             self._attributes[key] = value
             return value
-        if _is_own_id_attribute(body.get("Type"), attribute):
-            return ResourceRef(logical_id)
+        kind = body.get("Type")
+        if kind in _NESTED_STACKS and attribute.startswith("Outputs."):
+            if self._outputs is None:
+                return Unknown(f"{logical_id}.{attribute} comes from a nested stack", mark)
+            return self._outputs(logical_id, attribute.partition(".")[2], mark)
+        if kind == "AWS::NetworkFirewall::Firewall" and attribute == "EndpointIds":
+            return self._firewall_endpoints(logical_id, mark)
+        if _is_own_id_attribute(kind, attribute):
+            return ResourceRef(logical_id, stack=self.stack)
         if attribute in _OWNED_ID_ATTRIBUTES:
-            return ResourceRef(logical_id, attribute)
+            return ResourceRef(logical_id, attribute, self.stack)
         return Unknown(f"{logical_id}.{attribute} is known only after deployment", mark)
+
+    def _firewall_endpoints(self, logical_id: str, mark: Mark) -> Any:
+        """A Network Firewall's EndpointIds: one "az:vpce-id" per subnet mapping, in an order
+        AWS does not promise; each keeps its parts, so that `Fn::Split` and `Fn::Select` of it
+        name the firewall's endpoint (which zone's is not known)."""
+        mappings = self.properties(logical_id).get("SubnetMappings")
+        if not isinstance(mappings, list):
+            return Unknown(f"the subnets of firewall {logical_id} are not known", mark)
+        zone = ResourceRef(logical_id, "EndpointZone", self.stack)
+        endpoint = ResourceRef(logical_id, "EndpointId", self.stack)
+        reason = f"the endpoint IDs of firewall {logical_id} are known only after deployment"
+        return [
+            Unknown(
+                reason, mark, text=f"{UNKNOWN_PART}:{UNKNOWN_PART}", parts=(zone, ":", endpoint)
+            )
+            for _ in mappings
+        ]
 
     def _get_azs(self, argument: Any, mark: Mark) -> Any:
         region = self.region if argument in ("", None) else self.resolve(argument)
@@ -388,7 +426,23 @@ class Resolver:
         name = self.resolve(argument)
         shown = name if isinstance(name, str) else (getattr(name, "text", None) or "?")
         shown = shown.replace(UNKNOWN_PART, "…")
+        if isinstance(name, str) and self._imports is not None:
+            value = self._imports(name, mark)
+            self.imported[mark] = (shown, not isinstance(value, Unknown) or bool(value.parts))
+            return value
+        self.imported[mark] = (shown, False)
         return Unknown(f"imported from another stack ({shown})", mark)
+
+    def _to_json_string(self, argument: Any, mark: Mark) -> Any:
+        import json
+
+        value = self.resolve(argument)
+        if _holds_unknown(value):
+            return Unknown("Fn::ToJsonString of a value vpclint cannot know", mark)
+        try:
+            return json.dumps(value, separators=(",", ":"))
+        except (TypeError, ValueError):
+            return Unknown("Fn::ToJsonString of a value that is not JSON", mark)
 
     def _join(self, argument: Any, mark: Mark) -> Any:
         if not isinstance(argument, list) or len(argument) != 2:
@@ -434,6 +488,10 @@ class Resolver:
         if not isinstance(argument, list) or len(argument) != 2:
             return Unknown("Fn::Split takes [delimiter, string]", mark)
         delimiter, source = self.resolve(argument[0]), self.resolve(argument[1])
+        if isinstance(source, Unknown) and source.parts is not None and isinstance(delimiter, str):
+            pieces = split_parts(source.parts, delimiter)
+            if pieces is not None:
+                return pieces
         if isinstance(source, Unknown):
             return Unknown(source.reason, source.mark, text=source.text)
         if not isinstance(delimiter, str) or not delimiter or not isinstance(source, str):
@@ -536,20 +594,83 @@ def _interleave(items: list[Any], delimiter: str) -> list[Any]:
 def _concatenate(parts: list[Any], mark: Mark) -> str | Unknown:
     """Join string parts; any unknown part makes the whole Unknown, keeping the known text."""
     texts: list[str] = []
+    pieces: list[Any] | None = []  # known text and references, while nothing else is unknown
     reason = None
     for part in parts:
         text = as_text(part)
         if text is not None:
             texts.append(text)
+            if pieces is not None:
+                pieces.append(text)
             continue
         if isinstance(part, Unknown):
             reason = reason or part.reason
             texts.append(part.text if part.text is not None else UNKNOWN_PART)
+            if pieces is not None and part.parts is not None:
+                pieces.extend(part.parts)
+            else:
+                pieces = None
         else:
             reason = reason or f"{part} is known only after deployment"
             texts.append(UNKNOWN_PART)
+            if pieces is not None and isinstance(part, ResourceRef):
+                pieces.append(part)
+            else:
+                pieces = None
     if sum(len(text) for text in texts) > MAX_TEXT:
         return Unknown(f"the string would be longer than {MAX_TEXT:,} characters", mark)
     if reason is None:
         return "".join(texts)
-    return Unknown(reason, mark, text="".join(texts))
+    return Unknown(reason, mark, text="".join(texts), parts=tuple(pieces) if pieces else None)
+
+
+def split_parts(parts: tuple[Any, ...], delimiter: str) -> list[Any] | None:
+    """`Fn::Split` of a string kept as parts: the pieces, each known text or one reference;
+    None when a piece would mix a reference with text (its value is not known)."""
+    pieces: list[list[Any]] = [[]]
+    for part in parts:
+        if isinstance(part, str):
+            chunks = part.split(delimiter)
+            if chunks[0]:
+                pieces[-1].append(chunks[0])
+            for chunk in chunks[1:]:
+                pieces.append([chunk] if chunk else [])
+        else:
+            pieces[-1].append(part)
+    result: list[Any] = []
+    for piece in pieces:
+        if len(piece) == 1:
+            result.append(piece[0])
+        elif not piece:
+            result.append("")
+        elif all(isinstance(p, str) for p in piece):
+            result.append("".join(piece))
+        else:
+            return None
+    return result
+
+
+def _as_list(raw: Any) -> Any:
+    """A list parameter's value: from a list, or from comma-separated text (or parts)."""
+    if isinstance(raw, list):
+        return [item if isinstance(item, (ResourceRef, Unknown)) else as_text(item) for item in raw]
+    if isinstance(raw, Unknown):
+        if raw.parts is not None:
+            pieces = split_parts(raw.parts, ",")
+            if pieces is not None:
+                return [p.strip() if isinstance(p, str) else p for p in pieces]
+        return raw
+    if isinstance(raw, ResourceRef):
+        return [raw]
+    text = as_text(raw)
+    return [part.strip() for part in text.split(",")] if text else []
+
+
+def _holds_unknown(value: Any) -> bool:
+    if isinstance(value, (Unknown, ResourceRef)) or value is NO_VALUE:
+        return True
+    if isinstance(value, dict):
+        return any(_holds_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_unknown(v) for v in value)
+    return False

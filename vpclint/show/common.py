@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vpclint.builder import ROUTE_TARGETS
+from vpclint.builder.routing import ROUTE_TARGETS
 from vpclint.model import (
     EndpointType,
     Instance,

@@ -1,0 +1,134 @@
+"""Build the Network from resolved stacks: one pass creates objects, a second wires them.
+
+The work is split along the lines of the model: `vpc`, `routing`, `gateways`, `security` and
+`workloads` each construct their part; `core` holds the machinery they share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from vpclint.builder import gateways, routing, security, vpc, workloads
+from vpclint.builder.core import Builder, Constructor, StackSource, as_bool
+from vpclint.intent import PRIVATE_WORDS, PUBLIC_WORDS
+from vpclint.model import Network, Origin
+from vpclint.resolver import Resolver
+
+__all__ = ["StackSource", "as_bool", "build_network", "may_hold_address"]
+
+CONSTRUCTORS: dict[str, Constructor] = {
+    **vpc.CONSTRUCTORS,
+    **routing.CONSTRUCTORS,
+    **gateways.CONSTRUCTORS,
+    **security.CONSTRUCTORS,
+    **workloads.CONSTRUCTORS,
+}
+
+# Resource types vpclint does not model that never place a network interface in a VPC; any
+# other unmodelled type (an ECS service, an Auto Scaling group, a database) might, in the VPC's
+# default security group.
+_NO_ADDRESS_NAMESPACES = (
+    "AWS::ApiGateway::",
+    "AWS::ApiGatewayV2::",
+    "AWS::Athena::",
+    "AWS::Backup::",
+    "AWS::Budgets::",
+    "AWS::CertificateManager::",
+    "AWS::CloudFormation::",
+    "AWS::CloudFront::",
+    "AWS::CloudTrail::",
+    "AWS::CloudWatch::",
+    "AWS::CodeCommit::",
+    "AWS::CodePipeline::",
+    "AWS::Cognito::",
+    "AWS::Config::",
+    "AWS::DynamoDB::",
+    "AWS::ECR::",
+    "AWS::Events::",
+    "AWS::IAM::",
+    "AWS::Kinesis::",
+    "AWS::KinesisFirehose::",
+    "AWS::KMS::",
+    "AWS::Logs::",
+    "AWS::Route53::",
+    "AWS::S3::",
+    "AWS::SecretsManager::",
+    "AWS::SES::",
+    "AWS::SNS::",
+    "AWS::SQS::",
+    "AWS::SSM::",
+    "AWS::StepFunctions::",
+    "AWS::WAFv2::",
+    "Custom::",
+    "AWS::CDK::",
+)
+_NO_ADDRESS_TYPES = frozenset(
+    {
+        "AWS::AutoScaling::ScalingPolicy",
+        "AWS::AutoScaling::ScheduledAction",
+        "AWS::AutoScaling::LifecycleHook",
+        "AWS::ApplicationAutoScaling::ScalableTarget",
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
+        "AWS::ECS::Cluster",
+        "AWS::ECS::TaskDefinition",
+        "AWS::ECS::CapacityProvider",
+        "AWS::ECS::ClusterCapacityProviderAssociations",
+        "AWS::ElasticLoadBalancingV2::Listener",
+        "AWS::ElasticLoadBalancingV2::ListenerRule",
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        "AWS::Lambda::Permission",
+        "AWS::Lambda::Version",
+        "AWS::Lambda::Alias",
+        "AWS::Lambda::EventSourceMapping",
+        "AWS::Lambda::LayerVersion",
+        "AWS::RDS::DBParameterGroup",
+        "AWS::RDS::DBClusterParameterGroup",
+        "AWS::EC2::DHCPOptions",
+        "AWS::EC2::VPCDHCPOptionsAssociation",
+        "AWS::EC2::KeyPair",
+        "AWS::EC2::Volume",
+        "AWS::EC2::VolumeAttachment",
+        "AWS::EC2::PlacementGroup",
+        "AWS::EC2::VPNConnectionRoute",
+        "AWS::EC2::SubnetCidrBlock",
+        "AWS::EC2::VPCEndpointService",
+        "AWS::EC2::VPCEndpointServicePermissions",
+        "AWS::EC2::NetworkInterfaceAttachment",
+        "AWS::EC2::CarrierGateway",
+        "AWS::EC2::IPAM",
+        "AWS::EC2::IPAMPool",
+    }
+)
+
+
+def may_hold_address(kind: object) -> bool:
+    """Whether an unmodelled resource type may place a network interface in a VPC."""
+    if not isinstance(kind, str):
+        return False
+    return kind not in _NO_ADDRESS_TYPES and not kind.startswith(_NO_ADDRESS_NAMESPACES)
+
+
+def build_network(
+    stacks: Resolver | list[StackSource],
+    private_words: Collection[str] = PRIVATE_WORDS,
+    public_words: Collection[str] = PUBLIC_WORDS,
+) -> Network:
+    """The network of one template (a Resolver) or of several stacks built as one."""
+    if isinstance(stacks, Resolver):
+        stacks = [StackSource(stacks, Origin(""))]
+    builder = Builder(stacks, CONSTRUCTORS, may_hold_address, (private_words, public_words))
+    network = builder.build()
+    hidden = builder.hidden_routing()
+    for found in network.vpcs:
+        found.main_route_table_settled = not hidden and bool(
+            found.route_tables or found.gateway_attachments
+        )
+        if found.default_security_group is not None:
+            found.default_security_group.possible_members.extend(builder.unmodelled)
+    problems = [
+        (mark, reason, holder)
+        for stack in stacks
+        for mark, (reason, holder) in stack.resolver.cidr_problems.items()
+    ]
+    network.cidr_problems = sorted(problems)
+    return network

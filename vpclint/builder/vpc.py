@@ -1,0 +1,148 @@
+"""VPCs (with their implicit main route table, default security group and default network
+ACL), their extra CIDR blocks, and subnets."""
+
+from __future__ import annotations
+
+from vpclint.builder.core import Builder, Constructor, as_bool
+from vpclint.intent import subnet_intent
+from vpclint.model import (
+    NetworkAcl,
+    NetworkAclEntry,
+    Resource,
+    RouteTable,
+    SecurityGroup,
+    SecurityGroupRule,
+    Subnet,
+    Vpc,
+)
+from vpclint.values import Unknown
+
+
+def vpc(b: Builder, base: Resource) -> None:
+    props = base.properties
+    made = b.make(
+        Vpc,
+        base,
+        cidr_blocks=[props.get("CidrBlock", Unknown("the VPC takes its block from IPAM"))],
+        dns_support=as_bool(props.get("EnableDnsSupport"), True),
+        dns_hostnames=as_bool(props.get("EnableDnsHostnames"), False),
+    )
+    # The main route table holds only the local route; the default group admits itself.
+    made.main_route_table = RouteTable(
+        f"{made.logical_id}.MainRouteTable",
+        "AWS::EC2::RouteTable",
+        made.mark,
+        certain=made.certain,
+        implicit=True,
+        origin=made.origin,
+        vpc=made,
+        is_main=True,
+    )
+    default = SecurityGroup(
+        f"{made.logical_id}.DefaultSecurityGroup",
+        "AWS::EC2::SecurityGroup",
+        made.mark,
+        certain=made.certain,
+        implicit=True,
+        origin=made.origin,
+        vpc=made,
+        is_default=True,
+    )
+    default.ingress.append(
+        SecurityGroupRule(default, "ingress", made.mark, default.logical_id, peer=default)
+    )
+    made.default_security_group = default
+    # The default network ACL allows all traffic both ways (rule 100, then the final deny).
+    acl = NetworkAcl(
+        f"{made.logical_id}.DefaultNetworkAcl",
+        "AWS::EC2::NetworkAcl",
+        made.mark,
+        certain=made.certain,
+        implicit=True,
+        origin=made.origin,
+        vpc=made,
+        is_default=True,
+    )
+    allow_all(acl, 100, ipv6=False)
+    made.default_network_acl = acl
+    made.block_sources.append(made)
+    b.network.vpcs.append(made)
+
+
+def vpc_cidr_block(b: Builder, base: Resource) -> None:
+    b.register(base)
+
+    def wire() -> None:
+        props = base.properties
+        found = b.lookup(props.get("VpcId"), Vpc)
+        if found is None:
+            return
+        if "CidrBlock" not in props:
+            if "Ipv6CidrBlock" in props:
+                block = props["Ipv6CidrBlock"]
+            else:
+                block = Unknown(f"{base.logical_id} takes an IPv6 block AWS chooses", base.mark)
+            found.ipv6_blocks.append(
+                block if base.certain else Unknown(f"{base.logical_id} may not be created")
+            )
+            if base.certain and found.default_network_acl is not None:
+                # With an IPv6 block AWS adds rule 101 (all ::/0) to the default ACL.
+                allow_all(found.default_network_acl, 101, ipv6=True)
+            return
+        block = props["CidrBlock"]
+        found.cidr_blocks.append(
+            block if base.certain else Unknown(f"{base.logical_id} may not be created")
+        )
+        found.block_sources.append(base)
+
+    b.first.append(wire)
+
+
+def subnet(b: Builder, base: Resource) -> None:
+    props = base.properties
+    metadata = b.resolver_of(base).resolve(b.body_of(base).get("Metadata"))
+    made = b.make(
+        Subnet,
+        base,
+        cidr_block=props.get("CidrBlock"),
+        ipv6_cidr_block=props.get("Ipv6CidrBlock"),
+        availability_zone=props.get("AvailabilityZone"),
+        map_public_ip_on_launch=as_bool(props.get("MapPublicIpOnLaunch"), False),
+        intent=subnet_intent(base.logical_id, metadata, props.get("Tags"), *b.intent_words),
+    )
+    b.network.subnets.append(made)
+
+    def wire() -> None:
+        made.vpc = b.lookup(props.get("VpcId"), Vpc)
+        if made.vpc:
+            made.vpc.subnets.append(made)
+
+    b.first.append(wire)
+
+
+def allow_all(acl: NetworkAcl, number: int, ipv6: bool) -> None:
+    """Add a default ACL's allow-everything entries (both directions) for IPv4 or IPv6."""
+    for egress in (False, True):
+        direction = "Egress" if egress else "Ingress"
+        acl.entries.append(
+            NetworkAclEntry(
+                f"{acl.logical_id}.{direction}{number}",
+                "AWS::EC2::NetworkAclEntry",
+                acl.mark,
+                certain=acl.certain,
+                implicit=True,
+                origin=acl.origin,
+                acl=acl,
+                rule_number=number,
+                egress=egress,
+                cidr_ipv4=None if ipv6 else "0.0.0.0/0",
+                cidr_ipv6="::/0" if ipv6 else None,
+            )
+        )
+
+
+CONSTRUCTORS: dict[str, Constructor] = {
+    "AWS::EC2::VPC": vpc,
+    "AWS::EC2::VPCCidrBlock": vpc_cidr_block,
+    "AWS::EC2::Subnet": subnet,
+}

@@ -1,0 +1,90 @@
+"""Route tables, their routes and what each route sends traffic to."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from vpclint.model.base import Resource
+from vpclint.records import field, record
+from vpclint.values import Unknown
+
+if TYPE_CHECKING:
+    from vpclint.model.gateways import InternetGateway, VpnGateway
+    from vpclint.model.vpc import Subnet, Vpc
+
+
+class TargetKind(Enum):
+    INTERNET_GATEWAY = "internet gateway"
+    EGRESS_ONLY_INTERNET_GATEWAY = "egress-only internet gateway"
+    NAT_GATEWAY = "NAT gateway"
+    VPN_GATEWAY = "virtual private gateway"
+    TRANSIT_GATEWAY = "transit gateway"
+    PEERING = "VPC peering connection"
+    VPC_ENDPOINT = "VPC endpoint"
+    FIREWALL_ENDPOINT = "Network Firewall endpoint"
+    NETWORK_INTERFACE = "network interface"
+    INSTANCE = "instance"
+    CARRIER_GATEWAY = "carrier gateway"
+    LOCAL_GATEWAY = "local gateway"
+    CORE_NETWORK = "core network"
+    LOCAL = "local"
+    UNKNOWN = "unknown target"
+
+
+@record(frozen=True, eq=False)
+class RouteTarget:
+    kind: TargetKind
+    resource: Resource | None = None  # the template's resource, when the target is one
+    value: Any = None  # what the route names (an ID, a ResourceRef or Unknown)
+
+    def describe(self) -> str:
+        name = self.resource.logical_id if self.resource else self.value
+        return f"{self.kind.value} {name}" if isinstance(name, str) else self.kind.value
+
+
+@record(eq=False, repr=False)
+class RouteTable(Resource):
+    vpc: Vpc | None = None
+    routes: list[Route] = field(default_factory=list)
+    associations: list[RouteTableAssociation] = field(default_factory=list)
+    # The internet or virtual private gateways whose inbound traffic this table routes (an
+    # edge association, AWS::EC2::GatewayRouteTableAssociation).
+    gateway_associations: list[GatewayRouteTableAssociation] = field(default_factory=list)
+    is_main: bool = False
+
+    def default_route_to_internet_gateway(self) -> bool | Unknown:
+        """True when 0.0.0.0/0 goes to an internet gateway; Unknown when that is undecided."""
+        undecided = None
+        for route in self.routes:
+            if route.destination == "0.0.0.0/0" or isinstance(route.destination, Unknown):
+                if route.target.kind is TargetKind.INTERNET_GATEWAY:
+                    if route.certain and route.destination == "0.0.0.0/0":
+                        return True
+                    undecided = route
+                elif route.target.kind is TargetKind.UNKNOWN:
+                    undecided = route
+        if undecided is not None:
+            return Unknown(f"route {undecided.logical_id} may send traffic to the internet")
+        return False
+
+
+@record(eq=False, repr=False)
+class Route(Resource):
+    route_table: RouteTable | None = None
+    destination: Any = None  # CIDR string, prefix list ID or reference, or Unknown
+    target: RouteTarget = RouteTarget(TargetKind.UNKNOWN)
+
+
+@record(eq=False, repr=False)
+class RouteTableAssociation(Resource):
+    subnet: Subnet | None = None
+    route_table: RouteTable | None = None
+
+
+@record(eq=False, repr=False)
+class GatewayRouteTableAssociation(Resource):
+    """An edge association: the table routes traffic that enters the VPC through the gateway."""
+
+    gateway: InternetGateway | VpnGateway | Unknown | str | None = None
+    route_table: RouteTable | None = None
