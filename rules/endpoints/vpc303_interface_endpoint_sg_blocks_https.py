@@ -41,22 +41,16 @@ CidrIp: !GetAtt VPC.CidrBlock}`, or `SourceSecurityGroupId` of the clients' grou
 from collections.abc import Iterator
 
 from vpclint.findings import Problem
-from vpclint.model import (
-    Network,
-    SecurityGroup,
-    SecurityGroupRule,
-    Vpc,
-    VpcEndpoint,
-    network_of,
-)
+from vpclint.judge.flows import Flow
+from vpclint.judge.security_groups import admits_from_vpc
+from vpclint.model import TCP, Network, SecurityGroup, VpcEndpoint
 from vpclint.values import Unknown
 
 ID = "VPC303"
 NAME = "interface-endpoint-sg-blocks-https"
 SEVERITY = "error"
 
-TCP = "6"
-HTTPS = 443
+HTTPS = Flow(TCP, 443)
 
 
 def check(network: Network) -> Iterator[Problem]:
@@ -66,51 +60,8 @@ def check(network: Network) -> Iterator[Problem]:
             continue
         if not all(isinstance(group, SecurityGroup) for group in groups):
             continue  # a group from outside the template may allow it
-        verdicts = [admits_https_from_vpc(group, endpoint.vpc) for group in groups]  # type: ignore[arg-type]
-        if all(verdict is False for verdict in verdicts):
+        if admits_from_vpc(groups, HTTPS, endpoint.vpc) is False:  # type: ignore[arg-type]
             yield Problem(endpoint, _message(endpoint, groups))  # type: ignore[arg-type]
-
-
-def admits_https_from_vpc(group: SecurityGroup, vpc: Vpc | None) -> bool | Unknown:
-    """True when a certain rule lets TCP 443 in from the VPC; Unknown when one might."""
-    undecided: Unknown | None = group.unreadable[0] if group.unreadable else None
-    for rule in group.ingress:
-        port = rule.allows_port(TCP, HTTPS)
-        source = _from_vpc(rule, vpc)
-        if port is False or source is False:
-            continue
-        if port is True and source is True and rule.certain:
-            return True
-        undecided = Unknown(f"rule of {rule.source_id} may allow HTTPS", rule.mark)
-    return undecided if undecided is not None else False
-
-
-def _from_vpc(rule: SecurityGroupRule, vpc: Vpc | None) -> bool | Unknown:
-    if rule.peer is not None:
-        if rule.peer is rule.group and rule.group.is_default:
-            # The default group admits its own members: does anything but an endpoint join it?
-            if any(not isinstance(member, VpcEndpoint) for member in rule.group.members):
-                return True
-            if rule.group.possible_members:
-                names = ", ".join(m.logical_id for m in rule.group.possible_members[:3])
-                return Unknown(f"{names} may sit in the default security group")
-            return False
-        return True
-    if rule.cidr_ipv4 is not None:
-        block = network_of(rule.cidr_ipv4)
-        if block is None:
-            return rule.cidr_ipv4 if isinstance(rule.cidr_ipv4, Unknown) else False
-        if block.prefixlen == 0:
-            return True
-        vpc_blocks = vpc.networks if vpc else None
-        if vpc_blocks is None:
-            return Unknown("the VPC's blocks are not known")
-        return any(block.overlaps(vpc_block) for vpc_block in vpc_blocks)
-    if rule.cidr_ipv6 is not None:
-        return True  # IPv6 clients in a dual-stack VPC can use the endpoint
-    if rule.prefix_list is not None:
-        return Unknown("a prefix list's entries are not known")
-    return False
 
 
 def _message(endpoint: VpcEndpoint, groups: list[SecurityGroup]) -> str:

@@ -38,10 +38,9 @@ Give the endpoint its own security group that allows TCP 443 in from its clients
 from collections.abc import Iterator
 
 from vpclint.findings import Problem
-from vpclint.model import Network
-from vpclint.rules.endpoints.vpc303_interface_endpoint_sg_blocks_https import (
-    admits_https_from_vpc,
-)
+from vpclint.judge.flows import Flow
+from vpclint.judge.security_groups import admits_from_vpc
+from vpclint.model import TCP, Network
 
 ID = "VPC306"
 NAME = "interface-endpoint-default-sg"
@@ -54,7 +53,7 @@ def check(network: Network) -> Iterator[Problem]:
             continue
         vpc = endpoint.vpc
         default = vpc.default_security_group if vpc else None
-        if default is not None and admits_https_from_vpc(default, vpc) is False:
+        if default is not None and admits_from_vpc([default], Flow(TCP, 443), vpc) is False:
             continue  # the default group certainly blocks HTTPS: VPC303 reports it
         service = f" ({endpoint.service})" if endpoint.service else ""
         where = f"VPC {vpc.logical_id}" if vpc else "its VPC"

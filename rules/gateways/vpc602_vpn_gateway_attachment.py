@@ -111,7 +111,7 @@ def _check_propagation(
             return
         used.extend(attachments)
     certain = [a for a in used if a.certain]
-    if certain and not network.created_after(propagation, (a.logical_id for a in used)):
+    if certain and not network.created_after(propagation, used):
         yield Problem(
             propagation,
             f"Route propagation {propagation.logical_id} does not depend on "

@@ -110,7 +110,7 @@ def _check_route(
     ]
     if not certain:
         return None
-    if network.created_after(route, (a.logical_id for a in attachments)):
+    if network.created_after(route, attachments):
         return None
     return Problem(
         route,

@@ -42,30 +42,13 @@ attached internet gateway), or make it `Scheme: internal` if it should serve onl
 from collections.abc import Iterator
 
 from vpclint.findings import Problem
-from vpclint.model import (
-    LoadBalancer,
-    LoadBalancerKind,
-    Network,
-    RouteTable,
-    Subnet,
-    TargetKind,
-    Vpc,
-)
-from vpclint.values import Unknown
+from vpclint.judge.routes import certainly_private
+from vpclint.model import LoadBalancer, LoadBalancerKind, Network, Subnet, Vpc
 
 ID = "VPC501"
 NAME = "internet-facing-lb-in-private-subnet"
 SEVERITY = "error"
 
-# Default-route targets that certainly do not carry a public address's replies to the internet.
-_NOT_INTERNET = {
-    TargetKind.NAT_GATEWAY,
-    TargetKind.VPN_GATEWAY,
-    TargetKind.TRANSIT_GATEWAY,
-    TargetKind.PEERING,
-    TargetKind.LOCAL,
-    TargetKind.EGRESS_ONLY_INTERNET_GATEWAY,
-}
 _PUBLIC_IPV4_TYPES = (None, "ipv4", "dualstack")
 
 
@@ -85,7 +68,7 @@ def check(network: Network) -> Iterator[Problem]:
                 "make the load balancer Scheme: internal.",
             )
             continue
-        private = [s for s in subnets if certainly_private(s)]
+        private = [s for s in subnets if s.certain and certainly_private(s)]
         if private:
             names = ", ".join(s.logical_id for s in private)
             plural = "s" if len(private) > 1 else ""
@@ -103,27 +86,6 @@ def _internet_facing(balancer: LoadBalancer) -> bool:
     if not isinstance(balancer.kind, LoadBalancerKind) or balancer.kind is LoadBalancerKind.GATEWAY:
         return False  # a Gateway Load Balancer (or maybe one) has no scheme
     return balancer.properties.get("IpAddressType") in _PUBLIC_IPV4_TYPES
-
-
-def certainly_private(subnet: Subnet) -> bool:
-    """True when the subnet's route table certainly sends nothing IPv4 to the internet."""
-    if not subnet.certain or subnet.is_public is not False:
-        return False
-    table = subnet.route_table
-    if not isinstance(table, RouteTable):
-        return False
-    for route in table.routes:
-        destination = route.destination
-        if route.target.kind is TargetKind.INTERNET_GATEWAY:
-            if not (isinstance(destination, str) and ":" in destination):
-                return False  # any IPv4 (or unknown) destination through the gateway
-        elif _may_be_default(destination) and route.target.kind not in _NOT_INTERNET:
-            return False  # a firewall endpoint, appliance or unknown target
-    return True
-
-
-def _may_be_default(destination: object) -> bool:
-    return destination == "0.0.0.0/0" or isinstance(destination, Unknown)
 
 
 def _without_internet_gateway(vpc: Vpc, network: Network) -> bool:

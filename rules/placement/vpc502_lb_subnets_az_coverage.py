@@ -37,26 +37,21 @@ Give the load balancer one subnet in each of at least two Availability Zones, an
 subnet in its own zone (`!Select [0, !GetAZs ""]`, `!Select [1, !GetAZs ""]`).
 """
 
-import re
 from collections.abc import Iterator
-from typing import Any
 
 from vpclint.findings import Problem
-from vpclint.model import LoadBalancerKind, Network, Subnet
+from vpclint.model import REGULAR_ZONE, LoadBalancerKind, Network, subnets_by_zone
 
 ID = "VPC502"
 NAME = "lb-subnets-az-coverage"
 SEVERITY = "error"
-
-# A regular Availability Zone: us-east-1a, or its ID use1-az1 (not a Local or Wavelength Zone).
-REGULAR_ZONE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+[a-z]$|^[a-z]+\d+-az\d+$")
 
 
 def check(network: Network) -> Iterator[Problem]:
     for balancer in network.load_balancers:
         if not balancer.certain or not isinstance(balancer.subnets, list):
             continue
-        by_zone = zones_of(balancer.subnets)
+        by_zone = subnets_by_zone(balancer.subnets)
         if not by_zone:
             continue
         shared = {zone: group for zone, group in by_zone.items() if len(group) > 1}
@@ -82,26 +77,3 @@ def check(network: Network) -> Iterator[Problem]:
                 f"Availability Zone {zone}, and it needs subnets in at least two zones; add a "
                 "subnet in another zone.",
             )
-
-
-def zones_of(items: list[Any]) -> dict[str, list[Subnet]] | None:
-    """The subnets by zone, or None unless every item is a certain subnet with a known zone.
-
-    Zones are all names (us-east-1a) or all IDs (use1-az1); a subnet listed twice counts once.
-    """
-    by_zone: dict[str, list[Subnet]] = {}
-    kinds: set[str] = set()
-    seen: set[int] = set()
-    for item in items:
-        if not isinstance(item, Subnet) or not item.certain:
-            return None
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        found = item.zone
-        if found is None:
-            return None
-        kind, zone = found
-        kinds.add(kind)
-        by_zone.setdefault(zone, []).append(item)
-    return by_zone if len(kinds) == 1 else None

@@ -33,8 +33,7 @@ List private subnets in at least two Availability Zones (`!Select [0, !GetAZs ""
 from collections.abc import Iterator
 
 from vpclint.findings import Problem
-from vpclint.model import Network
-from vpclint.rules.placement.vpc502_lb_subnets_az_coverage import REGULAR_ZONE, zones_of
+from vpclint.model import REGULAR_ZONE, Network, subnets_by_zone
 
 ID = "VPC504"
 NAME = "db-subnet-group-az-coverage"
@@ -45,7 +44,7 @@ def check(network: Network) -> Iterator[Problem]:
     for group in network.subnet_groups:
         if group.service != "RDS" or not group.certain or not isinstance(group.subnets, list):
             continue
-        by_zone = zones_of(group.subnets)
+        by_zone = subnets_by_zone(group.subnets)
         if not by_zone or len(by_zone) >= 2:
             continue
         zone, subnets = next(iter(by_zone.items()))

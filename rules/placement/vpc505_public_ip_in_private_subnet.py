@@ -42,10 +42,8 @@ meant to be public.
 from collections.abc import Iterator
 
 from vpclint.findings import Problem
+from vpclint.judge.routes import certainly_private
 from vpclint.model import Network, NetworkInterface, RouteTable, Subnet
-from vpclint.rules.placement.vpc501_internet_facing_lb_in_private_subnet import (
-    certainly_private,
-)
 
 ID = "VPC505"
 NAME = "public-ip-in-private-subnet"
@@ -54,7 +52,7 @@ SEVERITY = "warning"
 
 def check(network: Network) -> Iterator[Problem]:
     def private(subnet: Subnet | None) -> bool:
-        return subnet is not None and certainly_private(subnet)
+        return subnet is not None and subnet.certain and certainly_private(subnet)
 
     for subnet in network.subnets:
         if subnet.map_public_ip_on_launch is True and private(subnet):

@@ -90,7 +90,7 @@ def check(network: Network) -> Iterator[Problem]:
             continue
         if not any(attachment.certain for attachment in attachments):
             continue
-        if not network.created_after(route, (a.logical_id for a in attachments)):
+        if not network.created_after(route, attachments):
             yield Problem(route, _no_dependency(route, target, vpc, attachments))
 
 

@@ -41,9 +41,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from vpclint.findings import Problem
+from vpclint.judge.security_groups import world_exposed_tcp_ports
 from vpclint.model import Network
-
-from .vpc402_all_traffic_open_to_world import describe_rule, exposed_tcp_ports, rule_subject
 
 ID = "VPC401"
 NAME = "admin-port-open-to-world"
@@ -53,10 +52,10 @@ ADMIN_PORTS = {22: "SSH", 3389: "RDP"}
 
 
 def check(network: Network) -> Iterator[Problem]:
-    for rule, world, exposed in exposed_tcp_ports(network, ADMIN_PORTS):
+    for rule, world, exposed in world_exposed_tcp_ports(network.all_security_groups, ADMIN_PORTS):
         yield Problem(
-            rule_subject(network, rule),
-            f"{describe_rule(rule, capital=True)} lets {' and '.join(exposed)} in from the whole "
+            rule.subject,
+            f"{rule.describe(capital=True)} lets {' and '.join(exposed)} in from the whole "
             f"internet ({world}); allow it only from a trusted CIDR block or a bastion's security "
             "group, or use Session Manager instead.",
             mark=rule.mark,

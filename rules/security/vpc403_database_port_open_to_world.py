@@ -43,9 +43,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from vpclint.findings import Problem
+from vpclint.judge.security_groups import world_exposed_tcp_ports
 from vpclint.model import Network
-
-from .vpc402_all_traffic_open_to_world import describe_rule, exposed_tcp_ports, rule_subject
 
 ID = "VPC403"
 NAME = "database-port-open-to-world"
@@ -64,10 +63,12 @@ DATABASE_PORTS = {
 
 
 def check(network: Network) -> Iterator[Problem]:
-    for rule, world, exposed in exposed_tcp_ports(network, DATABASE_PORTS):
+    for rule, world, exposed in world_exposed_tcp_ports(
+        network.all_security_groups, DATABASE_PORTS
+    ):
         yield Problem(
-            rule_subject(network, rule),
-            f"{describe_rule(rule, capital=True)} lets {', '.join(exposed)} in from the whole "
+            rule.subject,
+            f"{rule.describe(capital=True)} lets {', '.join(exposed)} in from the whole "
             f"internet ({world}); admit database ports only from the application's security "
             "group or the VPC's CIDR block.",
             mark=rule.mark,

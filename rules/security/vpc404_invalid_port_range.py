@@ -44,12 +44,6 @@ from typing import Any
 from vpclint.findings import Problem
 from vpclint.model import Network, NetworkAclEntry, SecurityGroupRule
 
-from .vpc402_all_traffic_open_to_world import (
-    all_groups,
-    describe_rule,
-    rule_subject,
-)
-
 ID = "VPC404"
 NAME = "invalid-port-range"
 SEVERITY = "error"
@@ -59,7 +53,7 @@ ICMP = {"1": "ICMP", "58": "ICMPv6"}
 
 
 def check(network: Network) -> Iterator[Problem]:
-    for group in all_groups(network):
+    for group in network.all_security_groups:
         if not group.certain:
             continue
         for rule in group.ingress + group.explicit_egress:
@@ -77,14 +71,14 @@ def _rule_problems(network: Network, rule: SecurityGroupRule) -> Iterator[Proble
     where = (
         f"Security group {rule.group.logical_id} has an {rule.direction} rule"
         if rule.source_id == rule.group.logical_id
-        else f"{describe_rule(rule, capital=True)} is"
+        else f"{rule.describe(capital=True)} is"
     )
     if rule.protocol in PORTS:
         why = _port_problem(low, high)
         if why:
             name = PORTS[rule.protocol]
             yield Problem(
-                rule_subject(network, rule),
+                rule.subject,
                 f"{where} for {name} ports {low}-{high}: {why}.",
                 mark=rule.mark,
             )
@@ -93,7 +87,7 @@ def _rule_problems(network: Network, rule: SecurityGroupRule) -> Iterator[Proble
         if why:
             name = ICMP[rule.protocol]
             yield Problem(
-                rule_subject(network, rule),
+                rule.subject,
                 f"{where} for {name} type {low} code {high}: {why}.",
                 mark=rule.mark,
             )

@@ -55,12 +55,6 @@ from vpclint.model import (
     Vpc,
 )
 
-from .vpc402_all_traffic_open_to_world import (
-    all_groups,
-    describe_rule,
-    rule_subject,
-)
-
 ID = "VPC405"
 NAME = "security-group-other-vpc"
 SEVERITY = "error"
@@ -136,7 +130,7 @@ def _peers(network: Network) -> Iterator[Problem]:
     linked, unknown_link = _linked_vpcs(network)
     if unknown_link:
         return
-    for group in all_groups(network):
+    for group in network.all_security_groups:
         if not group.certain:
             continue
         for rule in group.ingress + group.explicit_egress:
@@ -150,8 +144,8 @@ def _peers(network: Network) -> Iterator[Problem]:
                 continue
             side = "source" if rule.direction == "ingress" else "destination"
             yield Problem(
-                rule_subject(network, rule),
-                f"{describe_rule(rule, capital=True)} in VPC {vpc.logical_id} names security "
+                rule.subject,
+                f"{rule.describe(capital=True)} in VPC {vpc.logical_id} names security "
                 f"group {peer.logical_id} of VPC {other.logical_id} as its {side}, and the two "
                 "VPCs are neither peered nor attached to a transit gateway; use a group of "
                 f"VPC {vpc.logical_id} or a CIDR block.",

@@ -46,15 +46,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from vpclint.findings import Problem
-from vpclint.model import ALL_PROTOCOLS, Network, NetworkAcl
-
-from .vpc408_nacl_entry_shadowed import (
-    TCP,
-    IPNetwork,
-    Known,
-    describe,
-    known_entry,
-)
+from vpclint.model import ALL_PROTOCOLS, TCP, IPNetwork, Network, NetworkAcl
+from vpclint.model import KnownEntry as Known
 
 ID = "VPC406"
 NAME = "nacl-blocks-return-traffic"
@@ -72,7 +65,7 @@ def check(network: Network) -> Iterator[Problem]:
     for acl in used.values():
         if acl.implicit or not acl.certain or not acl.readable:
             continue  # the default ACL allows everything both ways (IPv6 too, as rule 101)
-        entries = [known_entry(entry) for entry in acl.entries]
+        entries = [entry.known for entry in acl.entries]
         if any(known is None for known in entries):
             continue
         numbers = {(k.egress, k.number) for k in entries if k is not None}
@@ -150,7 +143,7 @@ def _message(acl: NetworkAcl, dropped: list[Known]) -> str:
     way, back, towards = (
         ("inbound", "outbound", "to") if inbound else ("outbound", "inbound", "from")
     )
-    shown = ", ".join(f"{k.entry.logical_id} ({describe(k)})" for k in dropped[:3])
+    shown = ", ".join(f"{k.entry.logical_id} ({k.describe()})" for k in dropped[:3])
     more = f" and {len(dropped) - 3} more" if len(dropped) > 3 else ""
     blocks = sorted({str(k.block) for k in dropped})
     return (
