@@ -14,18 +14,17 @@ from vpclint.builder import build_network
 from vpclint.cli import cli
 from vpclint.loader import parse
 from vpclint.model import Network
-from vpclint.reach import (
-    ENDPOINT_SG,
-    NACL_RETURN,
+from vpclint.reach import REACHABLE, UNKNOWN, UNREACHABLE, ReachError, reach
+from vpclint.reach.answer import (
+    ACL,
     NAT_NOT_PUBLIC,
     NO_PUBLIC_IP,
+    NO_PUBLIC_IP_INBOUND,
     NO_ROUTE,
-    REACHABLE,
-    SG_EGRESS,
-    UNKNOWN,
-    UNREACHABLE,
-    ReachError,
-    reach,
+    PEERING_NOT_TRANSITIVE,
+    SG_RULES,
+    SOURCE_DEST_CHECK,
+    TGW_BLACKHOLE,
 )
 from vpclint.resolver import Resolver
 
@@ -118,6 +117,7 @@ def test_seed_instance_reaches_session_manager_through_its_endpoints(service: st
         ("PrivateSubnetRouteTable", "route"),
         ("MySSMSecurityGroup", "security group"),
     ]
+    assert answer.hops[2].detail == "10.0.0.0/16 to local (VPC MyVPC)"
     assert "MyEC2SecurityGroupEgressAllowToSSM" in answer.hops[1].detail
     assert "MySSMSecurityGroupIngress" in answer.hops[3].detail
 
@@ -131,8 +131,15 @@ def test_seed_instance_reaches_s3_through_the_gateway_endpoint() -> None:
 def test_seed_instance_has_no_route_to_the_internet() -> None:
     answer = reach(seed(), "MyEC2Instance", "internet")
     assert (answer.verdict, answer.code) == (UNREACHABLE, NO_ROUTE)
-    assert answer.codes == [NO_ROUTE, SG_EGRESS]  # its egress rules would stop it too
-    assert "route table PrivateSubnetRouteTable has no route to 0.0.0.0/0" in answer.explanation
+    assert answer.codes == [NO_ROUTE]
+    assert answer.explanation == (
+        "route table PrivateSubnetRouteTable has no route to the internet (0.0.0.0/0)"
+    )
+    # Whether the S3 prefix list (named by its ID) holds an internet address is not known.
+    assert [hop.detail for hop in answer.unknowns] == [
+        "a rule of MyEC2SecurityGroupEgressAllowToS3 may allow it: the entries of prefix list "
+        "pl-61a54008 are not known"
+    ]
 
 
 # -- the internet -------------------------------------------------------------------------------
@@ -153,6 +160,7 @@ def test_public_instance_with_and_without_a_public_ip() -> None:
         network(PUBLIC_INSTANCE.replace("PUBLIC", "true")), "PublicInstance", "internet"
     )
     assert (with_ip.verdict, with_ip.via) == (REACHABLE, "internet gateway IGW")
+    assert with_ip.scope == ""  # every address of the internet
     without = reach(
         network(PUBLIC_INSTANCE.replace("PUBLIC", "false")), "PublicInstance", "internet"
     )
@@ -167,7 +175,7 @@ def test_public_instance_with_and_without_a_public_ip() -> None:
 
 def test_private_instance_through_a_nat_gateway_in_a_public_subnet() -> None:
     answer = reach(network(), "PrivateInstance", "internet")
-    assert (answer.verdict, answer.via) == (REACHABLE, "NAT gateway NAT")
+    assert (answer.verdict, answer.via) == (REACHABLE, "NAT gateway NAT → internet gateway IGW")
     assert [hop.component for hop in answer.hops] == [
         "AppGroup",
         "PrivateRoute",
@@ -185,7 +193,34 @@ def test_private_instance_through_a_nat_gateway_in_a_private_subnet() -> None:
     )
     answer = reach(net, "PrivateInstance", "internet")
     assert (answer.verdict, answer.code) == (UNREACHABLE, NAT_NOT_PUBLIC)
-    assert "NAT gateway NAT sits in subnet PrivateSubnet" in answer.explanation
+    assert answer.explanation == (
+        "NAT gateway NAT sits in subnet PrivateSubnet, whose route table PrivateTable sends the "
+        "traffic back to the NAT gateway itself"
+    )
+    # A NAT gateway in a subnet with no route out at all.
+    isolated = network(
+        """
+        IsolatedSubnet:
+          Type: AWS::EC2::Subnet
+          Properties: {VpcId: !Ref VPC, CidrBlock: 10.0.9.0/24}
+        IsolatedTable:
+          Type: AWS::EC2::RouteTable
+          Properties: {VpcId: !Ref VPC}
+        IsolatedAssociation:
+          Type: AWS::EC2::SubnetRouteTableAssociation
+          Properties: {SubnetId: !Ref IsolatedSubnet, RouteTableId: !Ref IsolatedTable}
+        """,
+        replace=(
+            "Properties: {SubnetId: !Ref PublicSubnet, AllocationId",
+            "Properties: {SubnetId: !Ref IsolatedSubnet, AllocationId",
+        ),
+    )
+    answer = reach(isolated, "PrivateInstance", "internet")
+    assert (answer.verdict, answer.code) == (UNREACHABLE, NAT_NOT_PUBLIC)
+    assert answer.explanation == (
+        "NAT gateway NAT sits in subnet IsolatedSubnet, whose route table IsolatedTable has no "
+        "route out (route table IsolatedTable has no route to the internet (0.0.0.0/0))"
+    )
 
 
 def test_network_acl_that_drops_the_return_traffic() -> None:
@@ -207,9 +242,10 @@ def test_network_acl_that_drops_the_return_traffic() -> None:
                        RuleAction: allow, Egress: false, CidrBlock: 10.0.0.0/16}
     """)
     answer = reach(net, "PrivateInstance", "internet")
-    assert (answer.verdict, answer.code) == (UNREACHABLE, NACL_RETURN)
-    assert "network ACL PrivateAcl of subnet PrivateSubnet drops the replies inbound" in (
-        answer.explanation
+    assert (answer.verdict, answer.code) == (UNREACHABLE, ACL)
+    assert answer.explanation == (
+        "network ACL PrivateAcl of subnet PrivateSubnet drops the replies inbound (the final "
+        "deny (*), for replies to ports 49152-60999)"
     )
     assert "1024-65535" in answer.fix
 
@@ -234,8 +270,11 @@ def test_security_group_that_blocks_the_endpoint() -> None:
             SecurityGroupIds: [!Ref EndpointGroup]
     """)
     answer = reach(net, "PrivateInstance", "ssm")
-    assert (answer.verdict, answer.code) == (UNREACHABLE, ENDPOINT_SG)
-    assert "security groups (EndpointGroup)" in answer.explanation
+    assert (answer.verdict, answer.code) == (UNREACHABLE, SG_RULES)
+    assert answer.explanation == (
+        "no ingress rule of SsmEndpoint's security groups (EndpointGroup) allows TCP 443 from "
+        "PrivateInstance"
+    )
 
 
 def test_between_instances_and_to_cidrs() -> None:
@@ -253,14 +292,24 @@ def test_between_instances_and_to_cidrs() -> None:
             {ImageId: ami-1, SubnetId: !Ref PrivateSubnet, SecurityGroupIds: [!Ref DbGroup]}
     """)
     assert reach(net, "PrivateInstance", "Db", port=5432).verdict == REACHABLE
-    assert reach(net, "PrivateInstance", "Db", port=22).code == "SG_INGRESS"
+    assert reach(net, "PrivateInstance", "Db", port=22).code == SG_RULES
     assert reach(net, "PrivateInstance", "10.0.0.0/24").via == "local route"
-    assert reach(net, "PrivateInstance", "8.8.8.8").via == "NAT gateway NAT"
+    assert reach(net, "PrivateInstance", "8.8.8.8").via == "NAT gateway NAT → internet gateway IGW"
+    # An address of the VPC that no subnet holds: nothing is known to answer there.
+    assert reach(net, "PrivateInstance", "10.0.200.1").verdict == UNKNOWN
 
 
 def test_bad_queries() -> None:
     with pytest.raises(ReachError, match="no resource 'Nope'"):
         reach(network(), "Nope", "internet")
+    with pytest.raises(ReachError, match="did you mean 'PrivateInstance'"):
+        reach(network(), "PrivateInstanse", "internet")
+    with pytest.raises(ReachError, match=r"'ssmm' is not a resource .* did you mean 'ssm'"):
+        reach(network(), "PrivateInstance", "ssmm")
+    with pytest.raises(ReachError, match=r"'999\.1\.1\.1' is not a valid IP address"):
+        reach(network(), "PrivateInstance", "999.1.1.1")
+    with pytest.raises(ReachError, match="a packet has one protocol"):
+        reach(network(), "PrivateInstance", "internet", protocol="-1")
     with pytest.raises(ReachError, match="holds no address"):
         reach(network(), "AppGroup", "internet")
     with pytest.raises(ReachError, match="not a protocol"):
@@ -283,7 +332,9 @@ def test_command_exit_codes_and_text() -> None:
     )
     code, output = run("reach", str(SEED), "--from", "MyEC2Instance", "--to", "internet")
     assert code == 1
-    assert output.splitlines()[0] == "MyEC2Instance -> internet (TCP 443): NOT reachable [NO_ROUTE]"
+    assert output.splitlines()[0] == (
+        "MyEC2Instance -> internet (TCP 443): NOT reachable [NO_ROUTE_TO_DESTINATION]"
+    )
     assert "  fix: add a route" in output
 
 
@@ -302,3 +353,209 @@ def test_command_json_and_errors(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["reach", str(bad), "--from", "A", "--to", "internet"])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+# -- from the internet ---------------------------------------------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "reach"
+
+
+def fixture(name: str, *replacements: tuple[str, str]) -> Network:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    return build_network(Resolver(parse(text)))
+
+
+def test_from_the_internet_to_a_public_instance_a_private_one_and_a_load_balancer() -> None:
+    net = fixture("internet.yaml")
+    web = reach(net, "internet", "WebServer", port=443)
+    assert (web.verdict, web.via, web.scope) == (REACHABLE, "internet gateway Igw", "")
+    assert [(hop.component, hop.detail) for hop in web.hops] == [
+        ("Igw", "to the public address of WebServer"),
+        ("WebGroup", "ingress rule of WebGroup: TCP 443 from 0.0.0.0/0"),
+    ]
+    database = reach(net, "internet", "Database", port=5432)
+    assert (database.verdict, database.code) == (UNREACHABLE, NO_PUBLIC_IP_INBOUND)
+    assert database.explanation == (
+        "Database has no public address, so nothing on the internet can reach it"
+    )
+    balancer = reach(net, "internet", "Balancer", port=443)
+    assert (balancer.verdict, balancer.via) == (REACHABLE, "internet gateway Igw")
+    closed = reach(net, "internet", "WebServer", port=80)
+    assert (closed.verdict, closed.code) == (UNREACHABLE, SG_RULES)
+    assert closed.explanation == (
+        "no ingress rule of WebServer's security groups (WebGroup) allows TCP 80 from the internet"
+    )
+    # SSH is open to one block of the internet: reachable, from some addresses only.
+    ssh = reach(net, "internet", "WebServer", port=22)
+    assert (ssh.verdict, ssh.scope) == (REACHABLE, "only some addresses, such as 203.0.113.0")
+
+
+def test_from_the_internet_needs_a_route_back_to_the_internet_gateway() -> None:
+    net = fixture(
+        "internet.yaml",
+        (
+            "SubnetId: !Ref PublicSubnetB, RouteTableId: !Ref PublicTable",
+            "SubnetId: !Ref PublicSubnetB, RouteTableId: !Ref PrivateTable",
+        ),
+    )
+    answer = reach(net, "internet", "Balancer", port=443)
+    assert (answer.verdict, answer.code, answer.scope) == (
+        UNREACHABLE,
+        NO_ROUTE,
+        "to subnet PublicSubnetB",
+    )
+    assert answer.explanation == (
+        "route table PrivateTable of subnet PublicSubnetB has no route to the internet, so the "
+        "replies cannot leave"
+    )
+
+
+# -- several VPCs --------------------------------------------------------------------------------
+
+
+def test_two_peered_vpcs() -> None:
+    answer = reach(fixture("peering.yaml"), "AppServer", "DbServer", port=5432)
+    assert (answer.verdict, answer.via) == (REACHABLE, "peering connection Peering")
+    # The database's group names the app's group across the peering connection.
+    assert answer.hops[-1].detail == "ingress rule of DbGroup: TCP 5432 from group AppGroup"
+    one_way = fixture(
+        "peering.yaml",
+        ("DestinationCidrBlock: 10.1.0.0/16", "DestinationCidrBlock: 10.9.0.0/16"),
+    )
+    answer = reach(one_way, "AppServer", "DbServer", port=5432)
+    assert (answer.verdict, answer.code) == (UNREACHABLE, NO_ROUTE)
+    assert answer.explanation == (
+        "route table DataTable of subnet DataSubnet has no route back to 10.1.1.0/24, so the "
+        "replies are dropped"
+    )
+    no_route = fixture(
+        "peering.yaml",
+        ("DestinationCidrBlock: 10.2.0.0/16", "DestinationCidrBlock: 10.8.0.0/16"),
+    )
+    answer = reach(no_route, "AppServer", "DbServer", port=5432)
+    assert (answer.codes, answer.explanation) == (
+        [NO_ROUTE],
+        "route table AppTable has no route to DbServer (10.2.1.0/24)",
+    )
+
+
+def test_peering_is_not_transitive() -> None:
+    net = fixture(
+        "peering.yaml",
+        ("DestinationCidrBlock: 10.2.0.0/16", "DestinationCidrBlock: 0.0.0.0/0"),
+    )
+    answer = reach(net, "AppServer", "8.8.8.8")
+    assert (answer.verdict, answer.code) == (UNREACHABLE, PEERING_NOT_TRANSITIVE)
+
+
+def test_transit_gateway_with_its_default_route_table() -> None:
+    answer = reach(fixture("transit.yaml"), "AppServer", "DbServer", port=5432)
+    assert (answer.verdict, answer.via) == (REACHABLE, "transit gateway Transit")
+    assert answer.hops[2].detail == (
+        "route table Transit.DefaultRouteTable: 10.2.0.0/16 to attachment DataAttachment"
+    )
+
+
+def test_transit_gateway_without_propagation_or_route() -> None:
+    net = fixture(
+        "transit.yaml",
+        ("DefaultRouteTablePropagation: enable", "DefaultRouteTablePropagation: disable"),
+    )
+    answer = reach(net, "AppServer", "DbServer", port=5432)
+    assert (answer.verdict, answer.code) == (UNREACHABLE, NO_ROUTE)
+    assert answer.explanation == (
+        "transit gateway route table Transit.DefaultRouteTable has no route to 10.2.1.0/24"
+    )
+
+
+def test_transit_gateway_blackhole() -> None:
+    net = fixture(
+        "transit.yaml",
+        ("DefaultRouteTableAssociation: enable\n", "DefaultRouteTableAssociation: disable\n"),
+        (
+            "  AppVpc:\n",
+            """  Table:
+    Type: AWS::EC2::TransitGatewayRouteTable
+    Properties: {TransitGatewayId: !Ref Transit}
+  AppToTable:
+    Type: AWS::EC2::TransitGatewayRouteTableAssociation
+    Properties: {TransitGatewayAttachmentId: !Ref AppAttachment,
+                 TransitGatewayRouteTableId: !Ref Table}
+  Blackhole:
+    Type: AWS::EC2::TransitGatewayRoute
+    Properties: {TransitGatewayRouteTableId: !Ref Table, DestinationCidrBlock: 10.2.0.0/16,
+                 Blackhole: true}
+  AppVpc:
+""",
+        ),
+    )
+    answer = reach(net, "AppServer", "DbServer", port=5432)
+    assert (answer.verdict, answer.code) == (UNREACHABLE, TGW_BLACKHOLE)
+    assert answer.explanation == (
+        "transit gateway route table Table drops 10.2.1.0/24 (blackhole route Blackhole drops it)"
+    )
+
+
+def test_centralized_firewall_and_nat_in_an_egress_vpc() -> None:
+    answer = reach(fixture("centralized-firewall.yaml"), "AppServer", "internet")
+    assert answer.verdict == REACHABLE
+    assert answer.via == (
+        "transit gateway Transit → firewall Inspection → NAT gateway Nat → internet gateway Igw"
+    )
+    assert answer.conditions == ["the policy of firewall Inspection allows it"]
+
+
+def test_nat_instance_forwards_only_without_the_source_destination_check() -> None:
+    answer = reach(fixture("nat-instance.yaml"), "AppServer", "internet")
+    assert (answer.verdict, answer.via) == (
+        REACHABLE,
+        "NAT instance NatInstance → internet gateway Igw",
+    )
+    assert answer.conditions == [
+        "NatInstance forwards the traffic (NAT or routing is configured on it)"
+    ]
+    checked = fixture("nat-instance.yaml", ("      SourceDestCheck: false\n", ""))
+    answer = reach(checked, "AppServer", "internet")
+    assert (answer.verdict, answer.code) == (UNREACHABLE, SOURCE_DEST_CHECK)
+    assert answer.fix == "set SourceDestCheck: false on NatInstance"
+
+
+# -- services ------------------------------------------------------------------------------------
+
+
+def test_a_service_named_in_full() -> None:
+    answer = reach(seed(), "MyEC2Instance", "com.amazonaws.us-east-1.ecr.api")
+    assert (answer.verdict, answer.code) == (UNREACHABLE, NO_ROUTE)
+    assert answer.explanation == (
+        "route table PrivateSubnetRouteTable has no route to the public addresses of ecr.api"
+    )
+    net = network("""
+        EcrEndpoint:
+          Type: AWS::EC2::VPCEndpoint
+          Properties:
+            VpcId: !Ref VPC
+            VpcEndpointType: Interface
+            ServiceName: com.amazonaws.us-east-1.ecr.api
+            PrivateDnsEnabled: true
+            SubnetIds: [!Ref PrivateSubnet]
+            SecurityGroupIds: [!Ref EndpointGroup]
+        EndpointGroup:
+          Type: AWS::EC2::SecurityGroup
+          Properties:
+            GroupDescription: endpoints
+            VpcId: !Ref VPC
+            SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 443, ToPort: 443,
+                                    CidrIp: 10.0.0.0/16}]
+    """)
+    answer = reach(net, "PrivateInstance", "com.amazonaws.us-east-1.ecr.api")
+    assert (answer.verdict, answer.via) == (REACHABLE, "interface endpoint EcrEndpoint")
+
+
+def test_command_rejects_names_that_are_nothing() -> None:
+    for name in ("MyEC2Instanse", "999.1.1.1", "ssmm"):
+        code, output = run("reach", str(SEED), "--from", "MyEC2Instance", "--to", name)
+        assert code == 2, name
+        assert f"Error: '{name}' is not" in output

@@ -381,27 +381,22 @@ def reach(
 
     Exit codes: 0 reachable, 1 not reachable, 2 error, 3 unknown (an unknown value decides).
     """
-    from vpclint.reach import REACHABLE, UNREACHABLE, ReachError
+    from vpclint.reach import REACHABLE, UNREACHABLE, ReachError, flow_of, render
     from vpclint.reach import reach as walk
 
     network = load_network(template, region, parameter_pairs, parameters_file)
     try:
         answer = walk(network, source, destination, port=port, protocol=protocol)
+        traffic = flow_of(protocol, port).label()
     except ReachError as error:
         raise click.UsageError(str(error)) from None
     if output_format == "json":
         import json
 
-        document = {
-            "from": source,
-            "to": destination,
-            "protocol": protocol,
-            "port": port,
-            **answer.as_json(),
-        }
+        document = render.document(answer, source, destination, protocol, port)
         click.echo(json.dumps(document, indent=2))
     else:
-        click.echo(render_answer(answer, source, destination, protocol, port))
+        click.echo(render.text(answer, source, destination, traffic))
     codes = {REACHABLE: EXIT_CLEAN, UNREACHABLE: EXIT_FINDINGS}
     sys.exit(codes.get(answer.verdict, EXIT_UNKNOWN))
 
@@ -457,28 +452,6 @@ def load_network(
         click.echo(f"{template}: error: not a CloudFormation template", err=True)
         sys.exit(EXIT_ERROR)
     return build(loaded, options)
-
-
-def render_answer(answer: Any, source: str, destination: str, protocol: str, port: int) -> str:
-    verdict = {"reachable": "reachable", "unreachable": "NOT reachable", "unknown": "UNKNOWN"}[
-        answer.verdict
-    ]
-    head = f"{source} -> {destination} ({protocol.upper()} {port}): {verdict}"
-    if answer.via:
-        head += f" via {answer.via}"
-    if answer.code and answer.verdict != "reachable":
-        head += f" [{answer.code}]"
-    lines = [head]
-    width = max((len(hop.component) for hop in answer.hops), default=0)
-    for number, hop in enumerate(answer.hops, start=1):
-        lines.append(f"  {number:>2}. {hop.component:<{width}}  {hop.kind:<15} {hop.detail}")
-    if answer.verdict != "reachable":
-        lines.append(f"  why: {answer.explanation}")
-        if len(answer.codes) > 1:
-            lines.append(f"  also blocked: {', '.join(answer.codes[1:])}")
-        if answer.fix:
-            lines.append(f"  fix: {answer.fix}")
-    return "\n".join(lines)
 
 
 def lint_options(
