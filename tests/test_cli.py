@@ -217,7 +217,9 @@ def test_text_report_shows_line_rule_and_summary() -> None:
     line = line_of(BROKEN, "  PublicDefaultRoute:")
     assert f"{line}:3  error  VPC101 Subnet PrivateSubnetB is meant to be private" in output
     assert f"{line} │   PublicDefaultRoute:" in output
-    assert output.rstrip().endswith("1 file checked, 1 error, 0 warnings, 0 info.")
+    assert output.rstrip().endswith(
+        "1 file checked, 1 error, 0 warnings, 0 info. 23 resources modelled, 0 not understood."
+    )
     assert "\x1b[" not in output  # no colour when not a terminal
 
 

@@ -247,5 +247,8 @@ def test_output_file_gets_the_report_and_the_terminal_the_summary(
         "check", "--format", output_format, "--output-file", str(target), str(BROKEN)
     )
     assert code == 1
-    assert output == f"1 file checked, 1 error, 0 warnings, 0 info. Report written to {target}.\n"
+    assert output == (
+        "1 file checked, 1 error, 0 warnings, 0 info. 23 resources modelled, 0 not understood. "
+        f"Report written to {target}.\n"
+    )
     assert "VPC101" in target.read_text()

@@ -438,5 +438,6 @@ def test_markdown_escapes_cells() -> None:
 def test_markdown_clean(results: list[FileResult]) -> None:
     clean = results[3]
     assert markdown.render([clean]) == (
-        "## vpclint\n\n1 file checked, 0 errors, 0 warnings, 0 info.\n\nNo findings.\n"
+        "## vpclint\n\n1 file checked, 0 errors, 0 warnings, 0 info. 14 resources modelled, 0 "
+        "not understood.\n\nNo findings.\n"
     )

@@ -38,6 +38,9 @@ class Config:
     exclude: tuple[str, ...] = ()
     private_words: tuple[str, ...] = PRIVATE_WORDS
     public_words: tuple[str, ...] = PUBLIC_WORDS
+    # Stack names by absolute template path (`stacks`, paths relative to the file).
+    stack_names: Mapping[str, str] = field(default_factory=dict)
+    link: bool = True
     source: str | None = None  # the file it was read from
 
     def with_overrides(self, table: Mapping[str, Any]) -> Config:
@@ -118,7 +121,14 @@ def load_config(path: str | os.PathLike[str]) -> Config:
 
 
 def parse_table(table: Mapping[str, Any], path: str | None) -> Config:
-    return Config(source=path, **parse_values(table, path))
+    values = parse_values(table, path)
+    if "stack_names" in values:
+        folder = os.path.dirname(os.path.abspath(path)) if path else os.getcwd()
+        values["stack_names"] = {
+            os.path.normpath(os.path.join(folder, file)): name
+            for file, name in values["stack_names"].items()
+        }
+    return Config(source=path, **values)
 
 
 def parse_values(table: Mapping[str, Any], path: str | None) -> dict[str, Any]:
@@ -242,6 +252,23 @@ def _parameters(value: Any) -> dict[str, str]:
     return result
 
 
+def _stack_names(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(key, str) and isinstance(name, str) and name for key, name in value.items()
+    ):
+        raise ValueError(
+            "expected a table of template paths and stack names, such as "
+            '{"network.yaml" = "prod-network"}'
+        )
+    return dict(value)
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
+
+
 _READERS = {
     "select": ("select", _selectors),
     "ignore": ("ignore", _selectors),
@@ -252,4 +279,6 @@ _READERS = {
     "exclude": ("exclude", _strings),
     "private-words": ("private_words", _words),
     "public-words": ("public_words", _words),
+    "stacks": ("stack_names", _stack_names),
+    "link": ("link", _flag),
 }

@@ -116,13 +116,19 @@ def run_rules(network: Network, rules: Iterable[Rule]) -> tuple[list[Finding], l
 
 
 def _finding(rule: Rule, problem: Problem) -> Finding:
-    mark = problem.mark or problem.subject.mark
+    subject = problem.subject
+    mark = problem.mark or subject.mark
+    origin = subject.origin
     return Finding(
         rule=rule.id,
         name=rule.name,
         severity=rule.severity,
         message=problem.message,
-        resource=problem.subject.logical_id,
+        resource=subject.logical_id or None,  # "" is the template itself
         line=mark.line,
         column=mark.column,
+        path=origin.path if origin else "",
+        stack=(origin.stack or None) if origin else None,
+        via=(origin.via or None) if origin else None,
+        construct=origin.construct if origin else None,
     )

@@ -41,9 +41,29 @@ class Finding:
     line: int
     column: int
     source: str = "vpclint"  # or "cfn-lint", for matches merged by --cfn-lint
+    path: str = ""  # the file of the resource (several files build one network)
+    stack: str | None = None  # the stack's key when the network spans several stacks
+    via: str | None = None  # how a nested stack was reached: "main.yaml: Network"
+    construct: str | None = None  # the CDK construct path (aws:cdk:path)
+
+    @property
+    def context(self) -> str:
+        """Where the finding's resource comes from, when its file alone does not say: the CDK
+        construct path, and the parent through which a nested stack was reached."""
+        parts = []
+        if self.construct:
+            parts.append(f"construct {self.construct}")
+        if self.via:
+            parts.append(f"through {self.via}")
+        return "; ".join(parts)
+
+    @property
+    def described(self) -> str:
+        """The message, with the context when there is one."""
+        return f"{self.message} ({self.context})" if self.context else self.message
 
     def as_json(self) -> dict:
-        return {
+        found = {
             "rule": self.rule,
             "name": self.name,
             "severity": self.severity.value,
@@ -53,3 +73,7 @@ class Finding:
             "column": self.column,
             "source": self.source,
         }
+        for key in ("stack", "via", "construct"):
+            if getattr(self, key):
+                found[key] = getattr(self, key)
+        return found

@@ -1,4 +1,10 @@
-"""Lint files: load → resolve → build → rules, one file at a time, never raising."""
+"""Lint files: load → expand → resolve → build → rules, one unit of templates at a time, never
+raising.
+
+A unit is the templates built into one network (vpclint.expand.links): most files alone, in
+parallel; templates that import each other's exports or nest each other together; a CDK app's
+stacks together. Findings are still reported per file, the nested and linked ones included.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 from vpclint import suppressions
 from vpclint.engine import InternalError, Rule, load_rules, run_rules
@@ -17,7 +24,7 @@ from vpclint.records import field, record
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 RECURSION_LIMIT = 20_000
-# Folders a recursive walk never enters.
+# Folders a recursive walk never enters (a CDK app's cdk.out is read through its manifest).
 _SKIPPED_FOLDERS = {"node_modules", "__pycache__", "cdk.out"}
 
 
@@ -28,6 +35,9 @@ class LintOptions:
     private_words: tuple[str, ...] = PRIVATE_WORDS
     public_words: tuple[str, ...] = PUBLIC_WORDS
     cfn_lint: bool = False  # also run cfn-lint's checks and merge its matches
+    # Stack names by absolute path, for templates linked by their exports and imports.
+    stack_names: Mapping[str, str] = field(default_factory=dict)
+    link: bool = True  # build templates that share exports, or nest each other, as one network
 
 
 @record
@@ -41,13 +51,25 @@ class FileResult:
     # Only those, since results travel back from --jobs worker processes.
     source_lines: dict[int, str] = field(default_factory=dict)
     suppressed: list[suppressions.Suppressed] = field(default_factory=list)
+    # Resources modelled, and resources vpclint does not understand (see Network.counts).
+    modelled: int = 0
+    not_understood: int = 0
 
 
 def collect_files(paths: Iterable[str]) -> list[tuple[str, bool]]:
-    """(path, exists) for each file to lint: named files as given, folders walked for templates."""
+    """(path, exists) for each file to lint: named files as given, folders walked for templates.
+
+    A CDK cloud assembly is one item (its folder): given as such, or found beside the cdk.json
+    of a project root the walk passes.
+    """
     found: list[tuple[str, bool]] = []
     for given in paths:
         if os.path.isdir(given):
+            from vpclint.expand.cdk import find_assembly, is_assembly
+
+            if is_assembly(given):
+                found.append((given, True))
+                continue
             # Walked paths print as pathlib spells them ("./a//b/" as "a/b"); files named on
             # the command line, what pre-commit passes, need no pathlib import.
             from pathlib import Path
@@ -56,6 +78,9 @@ def collect_files(paths: Iterable[str]) -> list[tuple[str, bool]]:
                 folders[:] = sorted(
                     f for f in folders if not f.startswith(".") and f not in _SKIPPED_FOLDERS
                 )
+                assembly = find_assembly(root) if "cdk.json" in files else None
+                if assembly is not None:
+                    found.append((str(Path(assembly)), True))
                 found.extend(
                     (str(Path(root) / name), True)
                     for name in sorted(files)
@@ -66,9 +91,9 @@ def collect_files(paths: Iterable[str]) -> list[tuple[str, bool]]:
     return found
 
 
-# Below this many files, starting worker processes costs more than it saves.
+# Below this many units, starting worker processes costs more than it saves.
 _PARALLEL_FROM = 8
-# Files handed to a worker at a time: few, so that the workers finish together (one big chunk
+# Units handed to a worker at a time: few, so that the workers finish together (one big chunk
 # left to a single worker at the end cost a tenth of the run), but more than one, to spare
 # the hand-over.
 _CHUNK = 4
@@ -81,30 +106,46 @@ def lint_files(
     jobs: int = 1,
 ) -> list[FileResult]:
     """Lint (path, exists) pairs, in worker processes when there are many; results keep the
-    order of `paths`, so the output is the same for any number of jobs."""
+    order of `paths` (files reached through them, nested or in a CDK app, follow), so the
+    output is the same for any number of jobs."""
+    from vpclint.expand.links import plan
+
     paths = list(paths)
     rules = None if rules is None else tuple(rules)
     existing = [path for path, exists in paths if exists]
-    if jobs > 1 and len(existing) >= _PARALLEL_FROM:
+    units = plan(existing, options.stack_names, options.parameters, options.region, options.link)
+    alone = [unit for unit in units.units if _alone(unit, units.loaded)]
+    linked = [unit for unit in units.units if not _alone(unit, units.loaded)]
+    done: dict[str, FileResult] = {}
+    if jobs > 1 and len(alone) >= _PARALLEL_FROM:
         from concurrent.futures import ProcessPoolExecutor
         from functools import partial
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            done = dict(
-                zip(
-                    existing,
-                    pool.map(
-                        partial(lint_file, options=options, rules=rules), existing, chunksize=_CHUNK
-                    ),
-                    strict=True,
-                )
-            )
+            worker = partial(lint_unit, options=options, rules=rules)
+            for results in pool.map(worker, alone, chunksize=_CHUNK):
+                done.update((result.path, result) for result in results)
     else:
-        done = {path: lint_file(path, options, rules) for path in existing}
-    return [
-        done[path] if exists else FileResult(path, error=LoadError("no such file or folder"))
-        for path, exists in paths
-    ]
+        for unit in alone:
+            done.update((result.path, result) for result in lint_unit(unit, options, rules))
+    for unit in linked:
+        for result in lint_unit(unit, options, rules, units.loaded, units.failed):
+            done[result.path] = result
+    by_file = {os.path.abspath(path): result for path, result in done.items()}
+    ordered = []
+    for path, exists in paths:
+        result = by_file.pop(os.path.abspath(path), None)
+        if result is None:
+            error = None if exists else LoadError("no such file or folder")
+            result = FileResult(path, error=error, skipped=exists)
+        result.path = path  # as the user wrote it
+        ordered.append(result)
+    return ordered + list(by_file.values())
+
+
+def _alone(unit: Any, loaded: Mapping[str, Template]) -> bool:
+    """A unit of one file not read while planning: it can go to a worker process."""
+    return unit.assembly is None and len(unit.roots) == 1 and unit.roots[0].path not in loaded
 
 
 @contextmanager
@@ -128,29 +169,75 @@ def default_rules() -> tuple[Rule, ...]:
 
 
 def lint_file(path: str, options: LintOptions, rules: Iterable[Rule] | None = None) -> FileResult:
-    result = FileResult(path)
+    """Lint one template (with its nested stacks): the result for its own file."""
+    from vpclint.expand.links import Unit
+    from vpclint.expand.stacks import Root
+
+    results = lint_unit(Unit((Root(path),)), options, rules)
+    return next(result for result in results if result.path == path)
+
+
+def lint_unit(
+    unit: Any,
+    options: LintOptions,
+    rules: Iterable[Rule] | None = None,
+    loaded: Mapping[str, Template] | None = None,
+    failed: Mapping[str, LoadError] | None = None,
+) -> list[FileResult]:
+    """Lint the templates of one unit as one network; one result per file it reaches."""
+    results: dict[str, FileResult] = {}
     try:
-        template = load(path)
-    except LoadError as error:
-        result.error = error
-        return result
-    except Exception as error:  # a loader bug must cost one file, not the run
-        result.error = LoadError(f"internal error while loading: {type(error).__name__}: {error}")
-        return result
-    if template is None:
-        result.skipped = True
-        return result
-    try:
-        with _recursion_limit(RECURSION_LIMIT):
-            network = build(template, options)
-    except Exception as error:
-        result.error = LoadError(
-            f"internal error while building the network: {type(error).__name__}: {error}"
-        )
-        return result
+        built = build_unit(unit, options, loaded or {}, failed or {})
+    except _AssemblyError as error:
+        return [FileResult(unit.assembly, error=LoadError(str(error)))]
+    except Exception as error:  # a bug must cost this unit, not the run
+        return [
+            FileResult(
+                path,
+                error=LoadError(
+                    f"internal error while building the network: {type(error).__name__}: {error}"
+                ),
+            )
+            for path in unit.paths
+        ]
+    for path, error in built.errors.items():
+        results[path] = FileResult(path, error=error)
+    for path in built.skipped:
+        results[path] = FileResult(path, skipped=True)
+    if built.network is None:
+        return list(results.values())
     rules = default_rules() if rules is None else tuple(rules)
     with _recursion_limit(RECURSION_LIMIT):  # rules walk values as deep as the resolver made
-        findings, result.internal_errors = run_rules(network, rules)
+        findings, internal_errors = run_rules(built.network, rules)
+    by_path: dict[str, list[Finding]] = {path: [] for path in built.templates}
+    for finding in findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    for path, template in built.templates.items():
+        result = results.setdefault(path, FileResult(path))
+        result.internal_errors = list(internal_errors)
+        counts = built.network.counts.get(path, [0, 0])
+        result.modelled, result.not_understood = counts
+        _apply_suppressions(result, by_path.get(path, []), template, rules)
+        if options.cfn_lint:
+            from vpclint.cfn_lint import run_cfn_lint
+
+            try:
+                run_cfn_lint(result, options.region)
+            except Exception as error:  # cfn-lint's failure must not lose vpclint's findings
+                result.internal_errors.append(
+                    InternalError("cfn-lint", f"{type(error).__name__}: {error}")
+                )
+        result.source_lines = {
+            finding.line: template.lines[finding.line - 1]
+            for finding in result.findings
+            if 0 < finding.line <= len(template.lines)
+        }
+    return list(results.values())
+
+
+def _apply_suppressions(
+    result: FileResult, findings: list[Finding], template: Template, rules: tuple[Rule, ...]
+) -> None:
     marked = suppressions.read(template.data)
     if marked:
         unused_rule = next((rule for rule in rules if rule.id == "VPC000"), None)
@@ -159,26 +246,105 @@ def lint_file(path: str, options: LintOptions, rules: Iterable[Rule] | None = No
             findings, marked, unused_rule, lambda rule: any(r.startswith(rule) for r in enabled)
         )
     result.findings = findings
-    if options.cfn_lint:
-        from vpclint.cfn_lint import run_cfn_lint
+
+
+# -- building -----------------------------------------------------------------------------------
+
+
+class _AssemblyError(Exception):
+    """A CDK cloud assembly that cannot be read."""
+
+
+@record
+class Built:
+    """A unit built: its network, and for each file reached the template it was read as."""
+
+    network: Network | None = None
+    templates: dict[str, Template] = field(default_factory=dict)
+    errors: dict[str, LoadError] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+
+def build_unit(
+    unit: Any,
+    options: LintOptions,
+    loaded: Mapping[str, Template] | None = None,
+    failed: Mapping[str, LoadError] | None = None,
+) -> Built:
+    """Load a unit's templates, expand them, resolve and build their network."""
+    from vpclint.builder import StackSource, build_network
+    from vpclint.expand.stacks import StackSet
+    from vpclint.model import Origin
+
+    loaded = loaded or {}
+    failed = failed or {}
+    roots = list(unit.roots)
+    if unit.assembly is not None:
+        from vpclint.expand.cdk import CdkError
+        from vpclint.expand.links import cdk_roots
 
         try:
-            run_cfn_lint(result, options.region)
-        except Exception as error:  # cfn-lint's failure must not lose vpclint's findings
-            result.internal_errors.append(
-                InternalError("cfn-lint", f"{type(error).__name__}: {error}")
+            roots = cdk_roots(unit.assembly)
+        except CdkError as error:
+            raise _AssemblyError(str(error)) from None
+    built = Built()
+    stacks = StackSet(options.region)
+    several = len(roots) > 1
+    for root in roots:
+        if root.path in failed:
+            built.errors[root.path] = failed[root.path]
+            continue
+        try:
+            template = loaded.get(root.path) or load(root.path)
+        except LoadError as error:
+            built.errors[root.path] = error
+            continue
+        except Exception as error:  # a loader bug must cost one file, not the run
+            built.errors[root.path] = LoadError(
+                f"internal error while loading: {type(error).__name__}: {error}"
             )
-    result.source_lines = {
-        finding.line: template.lines[finding.line - 1]
-        for finding in result.findings
-        if 0 < finding.line <= len(template.lines)
-    }
-    return result
+            continue
+        if template is None:
+            built.skipped.append(root.path)
+            continue
+        parameters = {**options.parameters, **root.parameters}
+        key = _key(root.name or root.path, stacks) if several else ""
+        with _recursion_limit(RECURSION_LIMIT):
+            stacks.add_root(template, _with(root, parameters), key)
+    built.errors.update(stacks.errors)
+    if not stacks.stacks:
+        return built
+    sources = []
+    for stack in stacks.stacks:
+        built.templates.setdefault(stack.path, stack.template)
+        assert stack.resolver is not None
+        origin = Origin(stack.path, stack.key, stack.via)
+        sources.append(StackSource(stack.resolver, origin, stack.gaps))
+    with _recursion_limit(RECURSION_LIMIT):
+        built.network = build_network(sources, options.private_words, options.public_words)
+    return built
+
+
+def _with(root: Any, parameters: dict[str, Any]) -> Any:
+    from vpclint.expand.stacks import Root
+
+    return Root(root.path, root.name, parameters)
+
+
+def _key(name: str, stacks: Any) -> str:
+    """A stack key unique in the set: its name, or its name numbered."""
+    taken = {stack.key for stack in stacks.stacks}
+    key, number = name.replace("/", "-"), 2
+    while key in taken:
+        key, number = f"{name}-{number}", number + 1
+    return key
 
 
 def build(template: Template, options: LintOptions) -> Network:
-    from vpclint.builder import build_network
-    from vpclint.resolver import Resolver
+    """The network of one loaded template (with its nested stacks)."""
+    from vpclint.expand.links import Unit
+    from vpclint.expand.stacks import Root
 
-    resolver = Resolver(template.data, region=options.region, parameters=options.parameters)
-    return build_network(resolver, options.private_words, options.public_words)
+    built = build_unit(Unit((Root(template.path),)), options, {template.path: template})
+    assert built.network is not None
+    return built.network

@@ -27,8 +27,8 @@ _ID_ATTRIBUTES = {"Id", "GroupId", "AllocationId"}
 _OWNED_ID_ATTRIBUTES = {"DefaultSecurityGroup", "DefaultNetworkAcl"}
 _NESTED_STACKS = ("AWS::CloudFormation::Stack", "AWS::Serverless::Application")
 
-# Fn::ImportValue of a name: the exported value, or Unknown when no linked stack exports it.
-ImportLookup = Callable[[str, Mark], Any]
+# Fn::ImportValue of a name: whether a checked stack exports it, and the exported value.
+ImportLookup = Callable[[str, Mark], tuple[bool, Any]]
 # Fn::GetAtt [Child, Outputs.Name] of a nested stack: the child's output, or Unknown.
 OutputLookup = Callable[[str, str, Mark], Any]
 
@@ -80,9 +80,9 @@ class Resolver:
         self.stack_name = self.overrides.pop("AWS::StackName", stack_name)
         self._imports = imports
         self._outputs = outputs
-        # Every Fn::ImportValue by where it is written: the name asked for (its known text)
-        # and whether a linked stack exports it.
-        self.imported: dict[Mark, tuple[str, bool]] = {}
+        # Every Fn::ImportValue by where it is written: the name asked for (its known text),
+        # whether a linked stack exports it, and the resource whose properties hold it.
+        self.imported: dict[Mark, tuple[str, bool, str | None]] = {}
         self.resources = _section(template, "Resources")
         self.parameters = _section(template, "Parameters")
         self.mappings = _section(template, "Mappings")
@@ -96,6 +96,7 @@ class Resolver:
         self.cidr_problems: dict[Mark, tuple[str, str | None]] = {}
         self._attributes: dict[tuple[str, str], Any] = {}
         self._resolving: list[str] = []  # the resources whose properties are being resolved
+        self._in_tags = 0
         self._depth = 0
         self._functions = {
             "Fn::ToJsonString": self._to_json_string,
@@ -136,7 +137,14 @@ class Resolver:
                     self._depth -= 1
             result = MapNode(mark_of(node))
             for key, value in node.items():
-                resolved = self.resolve(value)
+                if key == "Tags":
+                    self._in_tags += 1  # an import used only in tags hides no network
+                    try:
+                        resolved = self.resolve(value)
+                    finally:
+                        self._in_tags -= 1
+                else:
+                    resolved = self.resolve(value)
                 if resolved is NO_VALUE:
                     continue
                 result[key] = resolved
@@ -315,7 +323,7 @@ class Resolver:
                 return Unknown(value.reason, value.mark)
         blocks = cidr_blocks(block, count, bits, mark)
         if isinstance(blocks, Unknown):  # known inputs, impossible request
-            holder = self._resolving[-1] if self._resolving else None
+            holder = self._resolving[-1] if self._resolving and not self._in_tags else None
             self.cidr_problems[mark] = (blocks.reason, holder)
         return blocks
 
@@ -426,11 +434,14 @@ class Resolver:
         name = self.resolve(argument)
         shown = name if isinstance(name, str) else (getattr(name, "text", None) or "?")
         shown = shown.replace(UNKNOWN_PART, "…")
+        holder = self._resolving[-1] if self._resolving and not self._in_tags else None
         if isinstance(name, str) and self._imports is not None:
-            value = self._imports(name, mark)
-            self.imported[mark] = (shown, not isinstance(value, Unknown) or bool(value.parts))
+            matched, value = self._imports(name, mark)
+            self.imported[mark] = (shown, matched, holder)
             return value
-        self.imported[mark] = (shown, False)
+        if isinstance(name, Unknown):
+            shown = f"{shown} (a name not known: {name.reason})"
+        self.imported[mark] = (shown, False, holder)
         return Unknown(f"imported from another stack ({shown})", mark)
 
     def _to_json_string(self, argument: Any, mark: Mark) -> Any:

@@ -1,7 +1,8 @@
 """The builder's machinery: one pass creates an object per resource, a second wires relations.
 
-Area modules (vpc, routing, gateways, security, workloads) each give a table of constructors by
-resource type; a constructor makes its object and queues the wiring that needs other objects.
+Area modules (vpc, routing, gateways, security, endpoints, instances, balancers, functions,
+containers, scaling, databases) each give a table of constructors by resource type; a constructor
+makes its object and queues the wiring that needs other objects.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from vpclint.model import (
     SecurityGroup,
     Subnet,
     Vpc,
+    Workload,
     qualified,
 )
 from vpclint.nodes import MapNode, mark_of
-from vpclint.records import record
+from vpclint.records import field, record
 from vpclint.resolver import Resolver
 from vpclint.values import ResourceRef, Unknown
 
@@ -32,10 +34,12 @@ Constructor = Callable[["Builder", Resource], None]
 
 @record(eq=False)
 class StackSource:
-    """One stack to build: its resolver and where its resources come from."""
+    """One stack to build: its resolver, where its resources come from, and what its template
+    hides (vpclint.expand.stacks.Gap)."""
 
     resolver: Resolver
     origin: Origin
+    gaps: list[Any] = field(default_factory=list)
 
 
 def as_bool(value: Any, default: bool | Unknown) -> bool | Unknown:
@@ -52,6 +56,34 @@ def as_bool(value: Any, default: bool | Unknown) -> bool | Unknown:
 def known(items: Any, cls: type[R]) -> list[R]:
     """The template objects of type `cls` in a list of references."""
     return [item for item in items if isinstance(item, cls)] if isinstance(items, list) else []
+
+
+def first_subnet(subnets: Any) -> Subnet | None:
+    return next(iter(known(subnets, Subnet)), None)
+
+
+def named_id(node: Any) -> str | None:
+    """The logical ID a written `Ref` or `Fn::GetAtt` names: "Role" for `!GetAtt Role.Arn`."""
+    if not isinstance(node, dict) or len(node) != 1:
+        return None
+    ((key, argument),) = node.items()
+    if key == "Ref" and isinstance(argument, str):
+        return argument
+    if key == "Fn::GetAtt":
+        if isinstance(argument, list) and argument and isinstance(argument[0], str):
+            return argument[0]
+        if isinstance(argument, str) and "." in argument:
+            return argument.split(".", 1)[0]
+    return None
+
+
+def text_of(value: Any) -> str | None:
+    """A string, or the known parts of a partly known one (UNKNOWN_PART for the rest)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Unknown) and value.text:
+        return value.text
+    return None
 
 
 class Builder:
@@ -107,12 +139,13 @@ class Builder:
                 depends_on=_depends_on(body),
                 origin=_origin_of(stack.origin, body),
             )
+            counts = self.network.counts.setdefault(stack.origin.path, [0, 0])
             if constructor is None:
                 self.unmodelled.append(resource)
-                self.network.not_understood += 1
+                counts[1] += 1
             else:
                 constructor(self, resource)
-                self.network.modelled += 1
+                counts[0] += 1
 
     # -- making and finding objects -----------------------------------------------------------
 
@@ -122,6 +155,16 @@ class Builder:
     def body_of(self, resource: Resource) -> dict:
         body = self.resolver_of(resource).resources.get(resource.logical_id)
         return body if isinstance(body, dict) else {}
+
+    def raw(self, resource: Resource, *path: str | int) -> Any:
+        """A property as the template writes it (intrinsic functions unresolved)."""
+        node: Any = self.body_of(resource).get("Properties")
+        for step in path:
+            if isinstance(step, int):
+                node = node[step] if isinstance(node, list) and 0 <= step < len(node) else None
+            else:
+                node = node.get(step) if isinstance(node, dict) else None
+        return node
 
     def make(self, cls: type[R], base: Resource, **fields: Any) -> R:
         made = cls(
@@ -148,6 +191,15 @@ class Builder:
             found = self.network.resources.get(value.key)
             return found if isinstance(found, cls) else None
         return None
+
+    def same_stack(self, value: Any, kind: str) -> tuple[Resolver, str] | None:
+        """The resolver and logical ID of a `ResourceRef` to a resource of type `kind`."""
+        if not isinstance(value, ResourceRef):
+            return None
+        resolver = self.resolvers.get(value.stack)
+        if resolver is None or resolver.resource_type(value.logical_id) != kind:
+            return None
+        return resolver, value.logical_id
 
     def refer(self, value: Any, cls: type[R]) -> R | Unknown | str:
         """Like lookup, but keeps what is outside the template: an ID string or Unknown."""
@@ -217,6 +269,21 @@ class Builder:
         for subnet in subnets:
             if isinstance(subnet, Subnet) and workload not in subnet.workloads:
                 subnet.workloads.append(workload)
+
+    def place_workload(self, made: Workload, default_group_possible: bool = True) -> None:
+        """Record where the workload sits and which groups it joins. When its groups are not
+        known, it may sit in its VPC's default group (as an unmodelled resource would)."""
+        self.place(made, known(made.subnets, Subnet))
+        groups = made.security_groups
+        self.join_groups(made, groups or [])
+        if not default_group_possible or not isinstance(groups, Unknown):
+            return
+        vpcs = {id(s.vpc): s.vpc for s in known(made.subnets, Subnet) if s.vpc is not None}
+        if not vpcs:
+            self.unmodelled.append(made)  # every VPC's default group may hold it
+        for vpc in vpcs.values():
+            if vpc.default_security_group is not None:
+                vpc.default_security_group.possible_members.append(made)
 
     # -- after wiring -------------------------------------------------------------------------
 

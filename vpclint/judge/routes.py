@@ -101,6 +101,12 @@ def route_for(table: RouteTable, block: IPNetwork, network: Network) -> Verdict:
     blocked when no route matches; Unknown when a route that may win is not known, or when
     different routes win for different parts of the block.
     """
+    if table.changed_by:
+        reason = (
+            f"custom resource {table.changed_by[0].logical_id} may change the routes of "
+            f"{table.logical_id}"
+        )
+        return Verdict(Unknown(reason), why=reason)
     candidates = _vpc_candidates(table, network, block.version)
     if isinstance(candidates, Unknown):
         return Verdict(candidates, why=candidates.reason)

@@ -56,7 +56,7 @@ class Unseen:
     a loop over an unknown collection. Each kind is reported by its own rule."""
 
     kind: str  # "transform", "nested-stack", "custom-resource", "import", "foreach"
-    subject: Resource
+    subject: Resource  # the resource concerned (logical ID "" for the template itself)
     reason: str
     mark: Mark | None = None
 
@@ -100,10 +100,9 @@ class Network:
     flow_logs: list[Resource] = field(default_factory=list)
     # What vpclint cannot see, each with its own rule (VPC001-VPC005).
     unseen: list[Unseen] = field(default_factory=list)
-    # Resources vpclint turned into model objects, and those whose type it does not model but
-    # that may hold an address in a VPC or change its routing.
-    modelled: int = 0
-    not_understood: int = 0
+    # By template file: [resources vpclint turned into model objects, resources whose type it
+    # does not model but that may hold an address in a VPC or change its routing].
+    counts: dict[str, list[int]] = field(default_factory=dict)
     # Fn::Cidr calls that cannot be satisfied: (where, why, the resource that holds the call).
     cidr_problems: list[tuple[Mark, str, str | None]] = field(default_factory=list)
     # For every resource that is (or may be) created, modelled or not: the keys of the

@@ -52,6 +52,8 @@ class RouteTable(Resource):
     # edge association, AWS::EC2::GatewayRouteTableAssociation).
     gateway_associations: list[GatewayRouteTableAssociation] = field(default_factory=list)
     is_main: bool = False
+    # Custom resources handed this table: they may add or replace routes the template hides.
+    changed_by: list[Resource] = field(default_factory=list)
 
     def default_route_to_internet_gateway(self) -> bool | Unknown:
         """True when 0.0.0.0/0 goes to an internet gateway; Unknown when that is undecided."""

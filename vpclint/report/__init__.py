@@ -14,6 +14,10 @@ class Summary:
     files_failed: int
     by_severity: dict[str, int]
     suppressed: int = 0
+    # Resources turned into the network model, and resources vpclint does not understand
+    # (types it does not model that may hold addresses or change routing).
+    modelled: int = 0
+    not_understood: int = 0
 
     @classmethod
     def of(cls, results: list[FileResult]) -> Summary:
@@ -27,4 +31,6 @@ class Summary:
             files_failed=sum(1 for r in results if r.error is not None or r.internal_errors),
             by_severity=counts,
             suppressed=sum(len(r.suppressed) for r in results),
+            modelled=sum(r.modelled for r in results),
+            not_understood=sum(r.not_understood for r in results),
         )

@@ -25,7 +25,7 @@ def render(results: list[FileResult]) -> str:
         )
         lines.extend(
             f"{result.path}:{finding.line}:{finding.column}: {finding.rule} "
-            f"[{finding.severity.value}] {finding.message}"
+            f"[{finding.severity.value}] {finding.described}"
             for finding in result.findings
         )
     lines.append(summary_line(Summary.of(results)))

@@ -42,7 +42,7 @@ def render(results: list[FileResult]) -> str:
                 _command(
                     _COMMANDS[finding.severity],
                     _properties(result.path, finding.line, finding.column, title),
-                    finding.message,
+                    finding.described,
                 )
             )
     lines.append(f"vpclint: {summary_line(Summary.of(results))}")

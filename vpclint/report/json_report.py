@@ -20,6 +20,8 @@ def render(results: list[FileResult]) -> str:
             "failed": summary.files_failed,
             "findings": sum(summary.by_severity.values()),
             "suppressed": summary.suppressed,
+            "resources_modelled": summary.modelled,
+            "resources_not_understood": summary.not_understood,
             **summary.by_severity,
         },
     }

@@ -25,7 +25,7 @@ def render(results: list[FileResult]) -> str:
                 _code(result.path),
                 str(finding.line),
                 _code(finding.resource) if finding.resource else "",
-                _cell(finding.message),
+                _cell(finding.described),
             ]
         )
         + " |"

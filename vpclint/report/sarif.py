@@ -94,8 +94,13 @@ def _result(path: str, finding: Finding, index: dict[str, int]) -> dict:
     result["message"] = {"text": finding.message}
     location = _location(path, finding.line, finding.column)
     if finding.resource is not None:
-        location["logicalLocations"] = [{"name": finding.resource, "kind": "resource"}]
+        logical = {"name": finding.resource, "kind": "resource"}
+        if finding.construct:
+            logical["fullyQualifiedName"] = finding.construct
+        location["logicalLocations"] = [logical]
     result["locations"] = [location]
+    if finding.via:
+        result["properties"] = {"via": finding.via}
     return result
 
 

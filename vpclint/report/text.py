@@ -93,6 +93,7 @@ def _finding(finding: Finding, source_lines: dict[int, str]) -> Iterator[list[Se
         ("  ", ""),
         (finding.rule, "bold"),
         (f" {finding.message} ", ""),
+        *([(f"({finding.context}) ", "dim")] if finding.context else []),
         (f"[{finding.name}]", "dim"),
     ]
     if finding.line in source_lines:
@@ -113,4 +114,10 @@ def summary_line(summary: Summary) -> str:
         parts.append(f"{summary.files_failed} could not be checked")
     if summary.suppressed:
         parts.append(f"{summary.suppressed} suppressed")
-    return ", ".join(parts) + "."
+    line = ", ".join(parts) + "."
+    if summary.modelled or summary.not_understood:
+        line += (
+            f" {summary.modelled} resource{'s' if summary.modelled != 1 else ''} modelled, "
+            f"{summary.not_understood} not understood."
+        )
+    return line
