@@ -11,6 +11,10 @@ certainly unreachable, naming the component that blocks it. (`ec2messages` is no
 SSM Agent 3.3.40.0 and later no longer uses it.) When an unknown value decides, or the instance
 or its role is under an undecided `Condition`, the rule is silent.
 
+The same holds for the instances of an Auto Scaling group (their launch template's or launch
+configuration's instance profile; they may start in any of the group's subnets, so each must
+get through) and of an EKS managed node group (its node role).
+
 ## Why it matters
 Session Manager shows such an instance as offline and there is no way in: no SSH keys, no
 bastion. The usual culprits are invisible in the console: a missing `ssmmessages` endpoint, an
@@ -40,7 +44,7 @@ NAT gateway in a public subnet.
 from collections.abc import Iterator
 
 from vpclint.findings import Problem
-from vpclint.model import Instance, Network
+from vpclint.model import Instance, Network, Workload
 from vpclint.reach import UNREACHABLE, reach
 from vpclint.values import Unknown
 
@@ -51,25 +55,32 @@ SEVERITY = "error"
 SSM_POLICIES = ("AmazonSSMManagedInstanceCore", "AmazonEC2RoleforSSM")
 SSM_ACTIONS = {"ssm:UpdateInstanceInformation", "ssm:*", "*"}
 SERVICES = ("ssm", "ssmmessages")
+# Workloads made of EC2 instances, whose instance profile or node role SSM Agent uses.
+INSTANCE_GROUPS = ("Auto Scaling group", "EKS node group")
 
 
 def check(network: Network) -> Iterator[Problem]:
-    for instance in network.instances:
+    groups = [w for w in network.workloads if w.kind in INSTANCE_GROUPS]
+    for instance in [*network.instances, *groups]:
         if not instance.certain or managed_by_ssm(instance) is not True:
             continue
+        if isinstance(instance, Instance):
+            who = f"Instance {instance.logical_id} is"
+        else:
+            who = f"The instances of {instance.kind} {instance.logical_id} are"
         for service in SERVICES:
-            answer = reach(network, instance.logical_id, service, port=443)
+            answer = reach(network, instance.key, service, port=443)
             if answer.verdict != UNREACHABLE:
                 continue
             yield Problem(
                 instance,
-                f"Instance {instance.logical_id} is managed by Systems Manager but cannot reach "
-                f"{service} on TCP 443 [{answer.code}]: {answer.explanation}; {answer.fix}.",
+                f"{who} managed by Systems Manager but cannot reach {service} on TCP 443 "
+                f"{answer.reasons}.",
             )
             break  # one finding per instance: the first service that fails
 
 
-def managed_by_ssm(instance: Instance) -> bool | Unknown:
+def managed_by_ssm(instance: Instance | Workload) -> bool | Unknown:
     if isinstance(instance.iam_policies, Unknown):
         return instance.iam_policies
     if any(arn.rsplit("/", 1)[-1] in SSM_POLICIES for arn in instance.iam_policies):

@@ -59,6 +59,5 @@ def check(network: Network) -> Iterator[Problem]:
             yield Problem(
                 instance,
                 f"Instance {instance.logical_id} has no internet path, so it reaches S3 only "
-                f"through the VPC's gateway endpoint, and that fails [{answer.code}]: "
-                f"{answer.explanation}; {answer.fix}.",
+                f"through the VPC's gateway endpoint, and that fails {answer.reasons}.",
             )

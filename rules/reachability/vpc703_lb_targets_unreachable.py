@@ -64,5 +64,5 @@ def check(network: Network) -> Iterator[Problem]:
                         group,
                         f"Load balancer {balancer.logical_id} cannot reach target "
                         f"{target.logical_id} of {group.logical_id} on TCP {port} "
-                        f"[{answer.code}]: {answer.explanation}; {answer.fix}.",
+                        f"{answer.reasons}.",
                     )

@@ -1,11 +1,13 @@
 """Workloads sit in a private subnet with no path out and no VPC endpoints.
 
 ## What it does
-Reports, once per subnet, a subnet that holds instances or network interfaces, has no route to
-the internet (no internet gateway, no working NAT gateway), and whose VPC has no VPC endpoint
-at all. It is information, not an error: an isolated design is sometimes the point, and this
-finding makes it visible. Silent when the subnet's routing is unknown or under an undecided
-`Condition`.
+Reports, once per subnet, a subnet that holds workloads that open connections of their own
+(instances, network interfaces, Lambda functions, ECS tasks, Auto Scaling groups, EKS node
+groups), has no route to the internet (no internet gateway, no working NAT gateway), and whose
+VPC has no VPC endpoint at all. Databases, caches, EFS mount targets and an EKS cluster's
+control-plane interfaces only answer connections and do not count. It is information, not an
+error: an isolated design is sometimes the point, and this finding makes it visible. Silent
+when the subnet's routing is unknown or under an undecided `Condition`.
 
 ## Why it matters
 Such instances cannot install packages, reach AWS APIs (SSM, CloudWatch, S3) or be managed by
@@ -31,7 +33,7 @@ Route the subnet through a NAT gateway, add the VPC endpoints the workloads need
 from collections.abc import Iterator
 
 from vpclint.findings import Problem
-from vpclint.model import Instance, Network, NetworkInterface
+from vpclint.model import Instance, Network, NetworkInterface, Resource, Workload
 from vpclint.reach import UNREACHABLE, reach
 
 ID = "VPC704"
@@ -44,9 +46,7 @@ def check(network: Network) -> Iterator[Problem]:
     for subnet in network.subnets:
         if not subnet.certain or subnet.vpc is None or id(subnet.vpc) in vpcs_with_endpoints:
             continue
-        workloads = [
-            w for w in subnet.workloads if isinstance(w, (Instance, NetworkInterface)) and w.certain
-        ]
+        workloads = [w for w in subnet.workloads if starts_connections(w) and w.certain]
         if not workloads or subnet.is_public is not False:
             continue
         answer = reach(network, subnet.logical_id, "internet", port=443)
@@ -60,3 +60,10 @@ def check(network: Network) -> Iterator[Problem]:
             "reach neither package repositories nor AWS APIs; add a NAT gateway route or the "
             "endpoints they need, or suppress VPC704 if the isolation is intended.",
         )
+
+
+def starts_connections(workload: Resource) -> bool:
+    """Whether it opens connections of its own: what needs a way out."""
+    if isinstance(workload, (Instance, NetworkInterface)):
+        return True
+    return isinstance(workload, Workload) and workload.starts_connections

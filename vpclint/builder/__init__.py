@@ -1,15 +1,30 @@
 """Build the Network from resolved stacks: one pass creates objects, a second wires them.
 
-The work is split along the lines of the model: `vpc`, `routing`, `gateways`, `security` and
-`workloads` each construct their part; `core` holds the machinery they share.
+The work is split along the lines of the model: `vpc`, `routing`, `gateways`, `security`,
+`endpoints`, `instances`, `balancers`, `functions`, `containers`, `scaling` and `databases` each
+construct their part (`iam` reads what a workload's role lets it call); `core` holds the
+machinery they share.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
-from vpclint.builder import gateways, routing, security, vpc, workloads
+from vpclint.builder import (
+    balancers,
+    containers,
+    databases,
+    endpoints,
+    functions,
+    gateways,
+    instances,
+    routing,
+    scaling,
+    security,
+    vpc,
+)
 from vpclint.builder.core import Builder, Constructor, StackSource, as_bool
+from vpclint.builder.unseen import record_unseen
 from vpclint.intent import PRIVATE_WORDS, PUBLIC_WORDS
 from vpclint.model import Network, Origin
 from vpclint.resolver import Resolver
@@ -21,12 +36,18 @@ CONSTRUCTORS: dict[str, Constructor] = {
     **routing.CONSTRUCTORS,
     **gateways.CONSTRUCTORS,
     **security.CONSTRUCTORS,
-    **workloads.CONSTRUCTORS,
+    **endpoints.CONSTRUCTORS,
+    **instances.CONSTRUCTORS,
+    **balancers.CONSTRUCTORS,
+    **functions.CONSTRUCTORS,
+    **containers.CONSTRUCTORS,
+    **scaling.CONSTRUCTORS,
+    **databases.CONSTRUCTORS,
 }
 
 # Resource types vpclint does not model that never place a network interface in a VPC; any
-# other unmodelled type (an ECS service, an Auto Scaling group, a database) might, in the VPC's
-# default security group.
+# other unmodelled type (a Redshift cluster, an OpenSearch domain, an MSK cluster) might, in the
+# VPC's default security group.
 _NO_ADDRESS_NAMESPACES = (
     "AWS::ApiGateway::",
     "AWS::ApiGatewayV2::",
@@ -61,6 +82,15 @@ _NO_ADDRESS_NAMESPACES = (
     "AWS::WAFv2::",
     "Custom::",
     "AWS::CDK::",
+    # SAM: functions are modelled; applications are nested stacks; the rest hold no address.
+    "AWS::Serverless::Api",
+    "AWS::Serverless::Application",
+    "AWS::Serverless::Connector",
+    "AWS::Serverless::GraphQLApi",
+    "AWS::Serverless::HttpApi",
+    "AWS::Serverless::LayerVersion",
+    "AWS::Serverless::SimpleTable",
+    "AWS::Serverless::StateMachine",
 )
 _NO_ADDRESS_TYPES = frozenset(
     {
@@ -118,7 +148,10 @@ def build_network(
         stacks = [StackSource(stacks, Origin(""))]
     builder = Builder(stacks, CONSTRUCTORS, may_hold_address, (private_words, public_words))
     network = builder.build()
-    hidden = builder.hidden_routing()
+    record_unseen(builder)
+    hidden = builder.hidden_routing() or any(
+        unseen.kind == "custom-resource" for unseen in network.unseen
+    )
     for found in network.vpcs:
         found.main_route_table_settled = not hidden and bool(
             found.route_tables or found.gateway_attachments

@@ -228,10 +228,19 @@ class SubnetGroup(Resource):
 @record(eq=False, repr=False)
 class Workload(Resource):
     """A resource that places network interfaces in subnets behind security groups: a Lambda
-    function, an ECS service, an Auto Scaling group, a database, a cache, a mount target.
+    function, an ECS service, an Auto Scaling group, an EKS cluster or node group, a database,
+    a cache, a mount target.
 
-    `kind` names it for people ("Lambda function"); `spread` is True when it has interfaces in
-    every subnet, False when it sits in one of them.
+    `kind` names it for people ("Lambda function"); `spread` is True when it has (or may have)
+    interfaces in every one of its subnets, False when it sits in one of them and which one is
+    not known (a database). `starts_connections` is False for what only answers connections
+    (databases, caches, mount targets, an EKS cluster's control-plane interfaces).
+
+    `needs` maps the AWS services it calls from its interfaces ("s3", "logs", "ecr.api": names
+    `vpclint reach --to` takes) to why it calls each one; `needs_unknown` says why some may be
+    missing (a role outside the template, a task definition vpclint cannot read), None when
+    every need vpclint looks for is known. An empty `needs` with `needs_unknown` None means it
+    is known to need none of them.
     """
 
     kind: str = "workload"
@@ -239,15 +248,44 @@ class Workload(Resource):
     security_groups: Groups | None = field(default_factory=list)
     public_ip: bool | Unknown = False
     spread: bool = True
+    starts_connections: bool = True
     # AWS services it calls ("s3", "logs", "ecr.api"), and why each is needed.
     needs: dict[str, str] = field(default_factory=dict)
+    needs_unknown: Unknown | None = None
     # Managed policy ARNs and actions of its role (Unknown when outside the template).
     iam_policies: list[str] | Unknown = field(default_factory=list)
     iam_actions: list[str] | Unknown = field(default_factory=list)
 
+    @property
+    def answers_only(self) -> bool:
+        """Whether it only answers connections (a database): what starts none."""
+        return not self.starts_connections
+
     def placement(self) -> Placement | None:
         subnets, elsewhere = subnets_in(self.subnets)
         return Placement(subnets, self.security_groups, self.public_ip, self.spread, elsewhere)
+
+
+@record(eq=False, repr=False)
+class ContainerService(Workload):
+    """An ECS service or task set whose tasks use the `awsvpc` network mode: each task has its
+    own interface in one of the subnets, behind the service's security groups.
+
+    `fargate` says whether the tasks run on AWS Fargate (True), on EC2 container instances
+    (False) or either (Unknown). On Fargate the task's own interface pulls the images, fetches
+    the secrets and sends the `awslogs` logs, so those become `needs`; on EC2 the container
+    instance does it through its own interface. `ecr_images` lists the containers whose image
+    is in the stack region's Amazon ECR, `public_images` those whose image comes from a public
+    registry on the internet (Docker Hub, Amazon ECR Public, ...), `awslogs` those that log
+    with the `awslogs` driver, `task_definition` the logical ID of the template's task
+    definition (None when outside).
+    """
+
+    fargate: bool | Unknown | None = None
+    task_definition: str | None = None
+    ecr_images: list[str] = field(default_factory=list)
+    public_images: list[str] = field(default_factory=list)
+    awslogs: list[str] = field(default_factory=list)
 
 
 def placement_of(resource: Resource) -> Placement | None:
