@@ -559,3 +559,82 @@ def test_command_rejects_names_that_are_nothing() -> None:
         code, output = run("reach", str(SEED), "--from", "MyEC2Instance", "--to", name)
         assert code == 2, name
         assert f"Error: '{name}' is not" in output
+
+
+def test_vpc703_names_every_gap_not_only_the_first() -> None:
+    from vpclint.engine import load_rules
+    from vpclint.lint import LintOptions, lint_file
+
+    fixture = Path(__file__).parent / "fixtures" / "rules" / "VPC703"
+    result = lint_file(
+        str(fixture / "fail_egress_and_ingress_gaps.yaml"), LintOptions(), load_rules()
+    )
+    (finding,) = [f for f in result.findings if f.rule == "VPC703"]
+    assert finding.message == (
+        "Load balancer LoadBalancer cannot reach target App of AppTargets on TCP 8080 "
+        "[ENI_SG_RULES_MISMATCH]: no egress rule of LoadBalancer's security groups "
+        "(LoadBalancerGroup) allows TCP 8080 to App; add an egress rule for TCP 8080 to App; and "
+        "[ENI_SG_RULES_MISMATCH]: no ingress rule of App's security groups (AppGroup) allows "
+        "TCP 8080 from LoadBalancer; allow TCP 8080 in from LoadBalancer's security group or "
+        "subnet."
+    )
+
+
+PREFIX_LIST_ENDPOINT = """
+    Clients:
+      Type: AWS::EC2::PrefixList
+      Properties:
+        PrefixListName: clients
+        AddressFamily: IPv4
+        MaxEntries: 2
+        Entries: [{Cidr: BLOCK}]
+    EndpointGroup:
+      Type: AWS::EC2::SecurityGroup
+      Properties:
+        GroupDescription: endpoints
+        VpcId: !Ref VPC
+        SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 443, ToPort: 443,
+                                SourcePrefixListId: !Ref Clients}]
+    SsmEndpoint:
+      Type: AWS::EC2::VPCEndpoint
+      Properties:
+        VpcId: !Ref VPC
+        VpcEndpointType: Interface
+        ServiceName: !Sub com.amazonaws.${AWS::Region}.ssm
+        PrivateDnsEnabled: true
+        SubnetIds: [!Ref PrivateSubnet]
+        SecurityGroupIds: [!Ref EndpointGroup]
+"""
+
+
+def test_a_customer_prefix_list_as_a_peer() -> None:
+    holding = network(PREFIX_LIST_ENDPOINT.replace("BLOCK", "10.0.0.0/16"))
+    answer = reach(holding, "PrivateInstance", "ssm")
+    assert (answer.verdict, answer.via) == (REACHABLE, "interface endpoint SsmEndpoint")
+    assert (
+        answer.hops[-1].detail == "ingress rule of EndpointGroup: TCP 443 from prefix list Clients"
+    )
+    elsewhere = network(PREFIX_LIST_ENDPOINT.replace("BLOCK", "192.168.0.0/16"))
+    assert reach(elsewhere, "PrivateInstance", "ssm").code == SG_RULES
+    part = network(PREFIX_LIST_ENDPOINT.replace("BLOCK", "10.0.1.0/25"))
+    assert reach(part, "PrivateInstance", "ssm").verdict == UNKNOWN  # half the subnet
+
+
+def test_an_aws_managed_prefix_list_beside_its_gateway_endpoint() -> None:
+    net = network("""
+        S3Endpoint:
+          Type: AWS::EC2::VPCEndpoint
+          Properties:
+            VpcId: !Ref VPC
+            ServiceName: !Sub com.amazonaws.${AWS::Region}.s3
+            RouteTableIds: [!Ref PrivateTable]
+        ToS3:
+          Type: AWS::EC2::SecurityGroupEgress
+          Properties: {GroupId: !Ref AppGroup, IpProtocol: tcp, FromPort: 443, ToPort: 443,
+                       DestinationPrefixListId: pl-63a5400a}
+    """)
+    answer = reach(net, "PrivateInstance", "s3")
+    assert (answer.verdict, answer.via) == (REACHABLE, "gateway endpoint S3Endpoint")
+    assert answer.hops[0].detail == "egress rule of ToS3: TCP 443 to prefix list pl-63a5400a"
+    # The same list says nothing certain about an address elsewhere: not a definite no.
+    assert reach(net, "PrivateInstance", "10.0.0.0/24").verdict == UNKNOWN

@@ -144,6 +144,13 @@ class Answer:
     def fix(self) -> str:
         return self.blocks[0].fix if self.blocks else ""
 
+    @property
+    def reasons(self) -> str:
+        """Every blocking component with its fix, for a finding's message:
+        "(from subnet B) [CODE]: why; fix; and [CODE]: why; fix"."""
+        scope = f"({self.scope}) " if self.scope else ""
+        return scope + "; and ".join(f"[{b.code}]: {b.explanation}; {b.fix}" for b in self.blocks)
+
     def as_json(self) -> dict[str, Any]:
         return {
             "verdict": self.verdict,
