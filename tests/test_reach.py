@@ -638,3 +638,58 @@ def test_an_aws_managed_prefix_list_beside_its_gateway_endpoint() -> None:
     assert answer.hops[0].detail == "egress rule of ToS3: TCP 443 to prefix list pl-63a5400a"
     # The same list says nothing certain about an address elsewhere: not a definite no.
     assert reach(net, "PrivateInstance", "10.0.0.0/24").verdict == UNKNOWN
+
+
+# -- the matrix ----------------------------------------------------------------------------------
+
+
+def test_matrix_of_workloads_the_internet_and_services() -> None:
+    from vpclint.reach.matrix import as_json, as_text, matrix
+
+    result = matrix(fixture("internet.yaml"), [443, 5432])
+    assert result.sources == ["WebServer", "Database", "Balancer", "internet"]
+    assert result.destinations == ["WebServer", "Database", "Balancer", "internet"]
+    verdicts = {(row["from"], row["to"], row["port"]): row["verdict"] for row in as_json(result)}
+    assert verdicts[("internet", "WebServer", 443)] == REACHABLE
+    assert verdicts[("internet", "Database", 5432)] == UNREACHABLE
+    assert verdicts[("WebServer", "Database", 5432)] == REACHABLE
+    assert verdicts[("Database", "internet", 443)] == UNREACHABLE
+    assert ("WebServer", "WebServer", 443) not in verdicts
+    assert as_text(result).splitlines()[:6] == [
+        "TCP 443",
+        "from \\ to  WebServer  Database  Balancer  internet",
+        "WebServer  -          no        yes       yes",
+        "Database   yes        -         yes       no",
+        "Balancer   yes        no        -         yes",
+        "internet   yes        no        yes       -",
+    ]
+
+
+def test_matrix_services_and_conditions() -> None:
+    from vpclint.reach.matrix import as_text, matrix
+
+    result = matrix(fixture("centralized-firewall.yaml"), [443])
+    assert result.cell("AppServer", "internet", 443).answer.conditions == [  # type: ignore[union-attr]
+        "the policy of firewall Inspection allows it"
+    ]
+    assert "yes*" in as_text(result)
+    seeded = matrix(seed(), [443])
+    assert seeded.destinations[-4:] == ["ec2messages", "s3", "ssm", "ssmmessages"]
+    assert seeded.cell("MyEC2Instance", "ssm", 443).answer.verdict == REACHABLE  # type: ignore[union-attr]
+
+
+def test_command_matrix_and_internet_source() -> None:
+    internet = str(FIXTURES / "internet.yaml")
+    code, output = run("reach", internet, "--matrix", "--ports", "443", "--format", "markdown")
+    assert code == 0 and output.startswith("### TCP 443\n\n| from \\ to | WebServer |")
+    code, output = run(
+        "reach", internet, "--from", "internet", "--to", "Database", "--port", "5432"
+    )
+    assert code == 1
+    assert output.splitlines()[0] == (
+        "internet -> Database (TCP 5432): NOT reachable [IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS]"
+    )
+    code, output = run("reach", internet, "--matrix", "--from", "WebServer")
+    assert code == 2 and "give --from and --to, or --matrix" in output
+    code, output = run("reach", internet, "--matrix", "--ports", "22,http")
+    assert code == 2 and "'http' is not a port" in output
