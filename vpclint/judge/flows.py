@@ -1,9 +1,12 @@
 """Flows, the peers filters see, the ephemeral ports replies go to, and verdicts.
 
-Ephemeral ports (Amazon VPC User Guide, "Network ACLs", section "Ephemeral ports"): NAT gateways,
-Elastic Load Balancing and AWS Lambda use 1024-65535; Linux kernels 32768-60999; Windows from
-Server 2008 on 49152-65535. A client of unknown kind surely uses 49152-60999 (both families
-pick from it) and possibly any port from 1024.
+Ephemeral ports (Amazon VPC User Guide, "Ephemeral ports",
+https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html): NAT gateways,
+Elastic Load Balancing and AWS Lambda functions use 1024-65535; many Linux kernels (the Amazon
+Linux kernel included) 32768-61000; Windows Server 2008 and later 49152-65535 (Windows through
+Server 2003, long out of support, 1025-5000). A client of unknown kind surely uses 49152-60999
+(both families pick from it: Linux's default `ip_local_port_range` ends at 60999, not 61000)
+and possibly any port from 1024.
 """
 
 from __future__ import annotations
@@ -103,12 +106,15 @@ class Verdict:
     """Whether a filter or a table lets a flow through, and what decided.
 
     `by` is the security group rule, network ACL entry or route that decided, or None when a
-    default decided (no rule matched; the final deny). `why` says it in words.
+    default decided (no rule matched; the final deny). `why` says it in words. `ports`, on a
+    verdict about replies (`network_acls.decide_reply`), is the range of the client's ports
+    where the replies are dropped (or may be, when the verdict is Unknown).
     """
 
     allowed: bool | Unknown
     by: Any = None
     why: str = ""
+    ports: tuple[int, int] | None = None
 
     @property
     def passes(self) -> bool:

@@ -13,6 +13,7 @@ the VPC router is not filtered by network ACLs (Amazon VPC User Guide, "Network 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from vpclint.judge.addresses import IPAddress, covers, piece_starts
@@ -80,8 +81,9 @@ def decide_reply(
     ]
     if dropped:
         a, b, verdict = dropped[0]
-        ports = f"{max(a, surely_low)}-{min(b, surely_high)}"
-        return Verdict(False, verdict.by, f"{verdict.why}, for replies to ports {ports}")
+        ports = (max(a, surely_low), min(b, surely_high))
+        why = f"{verdict.why}, for replies to ports {ports[0]}-{ports[1]}"
+        return Verdict(False, verdict.by, why, ports)
     undecided = next((v for _, _, v in segments if isinstance(v.allowed, Unknown)), None)
     if undecided is not None:
         return undecided
@@ -95,6 +97,7 @@ def decide_reply(
             ),
             verdict.by,
             verdict.why,
+            (a, b),
         )
     first = segments[0][2]
     return Verdict(True, first.by, first.why)
@@ -182,14 +185,14 @@ def shadows(first: KnownEntry, later: KnownEntry) -> bool:
 # -- evaluation ---------------------------------------------------------------------------------
 
 
-def _ordered(acl: NetworkAcl, egress: bool) -> list[KnownEntry | NetworkAclEntry] | Unknown:
+def _ordered(acl: NetworkAcl, egress: bool) -> Sequence[KnownEntry | NetworkAclEntry] | Unknown:
     """The entries of one direction in order; an entry with unknown fields stays itself."""
     if not acl.readable:
         return Unknown(f"an entry of network ACL {acl.logical_id} is not known", acl.mark)
-    return [entry.known or entry for entry in acl.entries_in(egress)]
+    return acl.ordered(egress)
 
 
-def _first_match(entries: list[Any], flow: Flow, address: IPAddress) -> Verdict:
+def _first_match(entries: Sequence[Any], flow: Flow, address: IPAddress) -> Verdict:
     for entry in entries:
         if not isinstance(entry, KnownEntry):
             if _may_match(entry, flow, address):
@@ -220,11 +223,11 @@ def _may_match(entry: NetworkAclEntry, flow: Flow, address: IPAddress) -> bool:
     return isinstance(protocol, Unknown) or protocol in (ALL_PROTOCOLS, flow.protocol)
 
 
-def _pieces(block: IPNetwork, entries: list[Any]) -> list[IPAddress]:
+def _pieces(block: IPNetwork, entries: Sequence[Any]) -> list[IPAddress]:
     return piece_starts(block, [e.block for e in entries if isinstance(e, KnownEntry)])
 
 
-def _whole_space(entries: list[Any], flow: Flow, acl: NetworkAcl) -> Verdict:
+def _whole_space(entries: Sequence[Any], flow: Flow, acl: NetworkAcl) -> Verdict:
     """The verdict when the peer's addresses are not known: decided only when every address
     is judged alike (an allow or deny of a /0 comes first)."""
     from vpclint.judge.addresses import ALL_V4

@@ -145,12 +145,19 @@ class SecurityGroup(Resource):
 
     @property
     def egress(self) -> list[SecurityGroupRule]:
-        """Outbound rules: all IPv4 traffic until any egress rule is added, then only those."""
+        """Outbound rules: all IPv4 traffic until any egress rule is added, then only those.
+
+        The default rule is made once per group, so that it is the same object every time.
+        """
         if self.explicit_egress:
             return self.explicit_egress
-        return [
-            SecurityGroupRule(self, "egress", self.mark, self.logical_id, cidr_ipv4="0.0.0.0/0")
-        ]
+        default = self.__dict__.get("_default_egress")
+        if default is None:
+            rule = SecurityGroupRule(
+                self, "egress", self.mark, self.logical_id, cidr_ipv4="0.0.0.0/0"
+            )
+            default = self.__dict__["_default_egress"] = [rule]
+        return default
 
     def rules(self, direction: str) -> list[SecurityGroupRule]:
         return self.ingress if direction == "ingress" else self.egress
@@ -259,6 +266,17 @@ class NetworkAcl(Resource):
         """
         chosen = [e for e in self.entries if e.egress is egress and isinstance(e.rule_number, int)]
         return sorted(chosen, key=lambda entry: entry.rule_number)  # type: ignore[arg-type,return-value]
+
+    def ordered(self, egress: bool) -> tuple[KnownEntry | NetworkAclEntry, ...]:
+        """`entries_in(egress)`, each as its `KnownEntry` when every field that matters is
+        known (the entry itself otherwise): what `vpclint.judge.network_acls` evaluates.
+
+        Made on first use and kept: the network does not change once it is built.
+        """
+        cache = self.__dict__.setdefault("_ordered", {})
+        if egress not in cache:
+            cache[egress] = tuple(entry.known or entry for entry in self.entries_in(egress))
+        return cache[egress]  # type: ignore[no-any-return]
 
     @property
     def readable(self) -> bool:
