@@ -913,6 +913,20 @@ class Walk:
                 return path
             if served is not None:
                 return self._through_gateway_endpoint(path, sender, subnet, served, service)
+            other = self._gateway_endpoint_in(vpc, service)
+            if other is not None:
+                why = (
+                    f"gateway endpoint {other.logical_id} does not serve route table "
+                    f"{table.logical_id}"
+                )
+                path.hop(other.logical_id, "route", f"{why}, so {service} goes the public way")
+                unused = codes.Block(
+                    codes.NO_ROUTE,
+                    other.logical_id,
+                    why,
+                    f"add {table.logical_id} to the RouteTableIds of {other.logical_id}",
+                )
+                return self._public_service(path, sender, subnet, service, unused)
         interface = self._interface_endpoint(vpc, service)
         if interface is not None:
             endpoint, dns = interface
@@ -948,36 +962,45 @@ class Walk:
                 "private DNS",
                 f"{why}, so {service} resolves to its public address",
             )
-            return self._public_service(path, sender, subnet, service, endpoint, why)
-        return self._public_service(path, sender, subnet, service, None, "")
+            unused = codes.Block(
+                codes.PRIVATE_DNS_OFF,
+                endpoint.logical_id,
+                f"interface endpoint {endpoint.logical_id} is not used because {why}",
+                "turn on EnableDnsSupport and EnableDnsHostnames on the VPC and "
+                "PrivateDnsEnabled on the endpoint",
+            )
+            return self._public_service(path, sender, subnet, service, unused)
+        return self._public_service(path, sender, subnet, service, None)
 
     def _public_service(
-        self,
-        path: Path,
-        sender: Sender,
-        subnet: Subnet,
-        service: str,
-        unused: VpcEndpoint | None,
-        why: str,
+        self, path: Path, sender: Sender, subnet: Subnet, service: str, unused: Any
     ) -> Path:
-        """To the service's public addresses, over the internet; when that fails because an
-        endpoint is not used, the unused endpoint is the explanation."""
+        """To the service's public addresses, over the internet. When that fails and an
+        endpoint was not used (`unused`: why, as a Block), the unused endpoint is the
+        explanation, and the public path's first failure is told in it."""
         target = Target(f"the {service} service (public endpoint)", None, service=service)
         result = self._send(path, sender, subnet, target)
         if unused is not None and result.blocks:
             first = result.blocks[0]
-            result.blocks.insert(
-                0,
-                codes.Block(
-                    codes.PRIVATE_DNS_OFF,
-                    unused.logical_id,
-                    f"interface endpoint {unused.logical_id} is not used because {why}, and the "
-                    f"public path fails: {first.explanation}",
-                    "turn on EnableDnsSupport and EnableDnsHostnames on the VPC and "
-                    "PrivateDnsEnabled on the endpoint",
-                ),
+            result.blocks[0] = codes.Block(
+                unused.code,
+                unused.component,
+                f"{unused.explanation}, and the public path fails: {first.explanation}",
+                unused.fix,
             )
         return result
+
+    def _gateway_endpoint_in(self, vpc: Vpc | None, service: str) -> VpcEndpoint | None:
+        """A certain gateway endpoint of the service in the VPC, whichever tables it serves."""
+        for endpoint in self.network.endpoints:
+            if (
+                endpoint.endpoint_type is EndpointType.GATEWAY
+                and endpoint.service == service
+                and endpoint.vpc is vpc
+                and endpoint.certain
+            ):
+                return endpoint
+        return None
 
     def _through_gateway_endpoint(
         self, path: Path, sender: Sender, subnet: Subnet, endpoint: VpcEndpoint, service: str
