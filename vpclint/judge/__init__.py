@@ -5,7 +5,10 @@ judgement names the rule, entry or route that decided it, so all of them explain
 same way. `flows` (flows, peers, ephemeral ports, verdicts), `addresses` (blocks cut into
 pieces judged alike, the internet's addresses), `security_groups`, `network_acls`, `routes`
 (VPC, edge and transit gateway route tables), and `connections` (the connections the
-workloads of a network start and accept, and the network ACLs each crosses). Sources: Amazon VPC User Guide, "Control traffic to your AWS resources using security
-groups", "Control subnet traffic with network access control lists", "Configure route tables"
-and "Transit gateway route tables" (docs.aws.amazon.com/vpc/latest/userguide/, /vpc/latest/tgw/).
+workloads of a network start and accept, and the network ACLs each crosses).
+
+Sources: Amazon VPC User Guide, "Control traffic to your AWS resources using security groups",
+"Control subnet traffic with network access control lists", "Configure route tables"; Amazon
+VPC Transit Gateways, "Transit gateway route tables" (docs.aws.amazon.com/vpc/latest/userguide/
+and /vpc/latest/tgw/).
 """
