@@ -73,14 +73,22 @@ def piece_starts(block: IPNetwork, cuts: Iterable[IPNetwork]) -> list[IPAddress]
 
 def internet_addresses(cuts: Iterable[IPNetwork], version: int = 4) -> list[IPAddress]:
     """One internet address in each piece of the internet that `cuts` divide it into."""
-    cuts = list(cuts)
     space = ALL_V4 if version == 4 else _INTERNET_V6
-    excluded = _NOT_INTERNET_V4 if version == 4 else _NOT_INTERNET_V6
-    starts = piece_starts(space, [*cuts, *excluded])
+    excluded = sorted(
+        _NOT_INTERNET_V4 if version == 4 else _NOT_INTERNET_V6,
+        key=lambda block: int(block.network_address),
+    )
+    make = ipaddress.IPv4Address if version == 4 else ipaddress.IPv6Address
+    starts = piece_starts(space, cuts)
+    ends = [int(start) - 1 for start in starts[1:]] + [int(space.broadcast_address)]
     found = []
-    for address in starts:
-        if not any(address in block for block in excluded):
-            found.append(address)
+    for start, end in zip(starts, ends, strict=True):
+        point = int(start)
+        for block in excluded:  # in order: step over each that holds the point
+            if int(block.network_address) <= point <= int(block.broadcast_address):
+                point = int(block.broadcast_address) + 1
+        if point <= end:
+            found.append(make(point))
     return found
 
 
