@@ -1,5 +1,5 @@
 """What a walk finds: the hops a packet passes, what blocks it, what vpclint cannot know, and
-the answer these add up to.
+the answer these add up to; ReachError for a query that cannot be answered as asked.
 
 Explanation codes are AWS Reachability Analyzer's where it has one
 (https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html); the few it has no
@@ -32,6 +32,10 @@ TGW_ZONE = "TGW_ROUTE_AZ_RESTRICTION"
 NAT_NOT_PUBLIC = "NAT_NOT_PUBLIC"
 PRIVATE_DNS_OFF = "PRIVATE_DNS_OFF"
 UNKNOWN_CODE = "UNKNOWN"
+
+
+class ReachError(Exception):
+    """A query vpclint cannot answer as asked: a name that is no resource, address or service."""
 
 
 @record(frozen=True)

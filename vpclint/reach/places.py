@@ -31,19 +31,16 @@ from vpclint.model import (
     placement_of,
     service_of,
 )
+from vpclint.reach.answer import ReachError
 from vpclint.records import field, record
 from vpclint.values import Unknown
 
 INTERNET = "internet"
 # A service as people write it: "s3", "ecr.api", "com.amazonaws.eu-west-1.ssm",
 # "com.amazonaws.s3-global.accesspoint", "aws.sagemaker.us-east-1.notebook".
-_SERVICE = re.compile(r"^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$")
+_SERVICE = r"^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$"
 _SERVICE_PREFIXES = ("com.amazonaws.", "aws.")
-_LOOKS_NUMERIC = re.compile(r"^[0-9.:/]+$")
-
-
-class ReachError(Exception):
-    """A query vpclint cannot answer as asked: a name that is no resource, address or service."""
+_LOOKS_NUMERIC = r"^[0-9.:/]+$"  # patterns are compiled when first used
 
 
 @record(eq=False)
@@ -130,7 +127,7 @@ def _client(resource: Resource) -> Ephemeral:
 
 
 def _block(name: str) -> IPNetwork | None:
-    if not _LOOKS_NUMERIC.match(name):
+    if not re.match(_LOOKS_NUMERIC, name):
         return None
     try:
         block = ipaddress.ip_network(name, strict=False)
@@ -143,7 +140,7 @@ def _service(name: str) -> str | None:
     """The service a name stands for: "ecr.api" for com.amazonaws.us-east-1.ecr.api; a short
     name must be one vpclint knows, so that a misspelt resource is not taken for a service."""
     text = name.strip().lower()
-    if not _SERVICE.match(text):
+    if not re.match(_SERVICE, text):
         return None
     if text.startswith(_SERVICE_PREFIXES):
         return service_of(text)

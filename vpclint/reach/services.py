@@ -1,0 +1,194 @@
+"""AWS services in a walk: through a gateway endpoint (S3, DynamoDB) that serves the subnet's
+route table, through an interface endpoint that private DNS resolves the service's name to, or
+else to the service's public addresses. When the public way fails and an endpoint went unused,
+the unused endpoint is the explanation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vpclint.judge.flows import Peer
+from vpclint.model import EndpointType, RouteTable, Subnet, Vpc, VpcEndpoint
+from vpclint.reach import answer as codes
+from vpclint.reach.answer import Path, all_of
+from vpclint.reach.walk import Crossing, Sender, Target, Walk
+from vpclint.values import Unknown
+
+GATEWAY_SERVICES = {"s3", "dynamodb"}
+
+
+def to_service(walk: Walk, path: Path, sender: Sender, subnet: Subnet, service: str) -> Path:
+    vpc = subnet.vpc
+    table = subnet.route_table
+    if isinstance(table, Unknown):
+        path.unknown(subnet.logical_id, table.reason)
+        return path
+    if service in GATEWAY_SERVICES:
+        served = _gateway_endpoint(walk, table, service, vpc)
+        if isinstance(served, Unknown):
+            path.unknown(table.logical_id, served.reason)
+            return path
+        if served is not None:
+            return _through_gateway_endpoint(walk, path, sender, subnet, served, service)
+        other = _gateway_endpoint_in(walk, vpc, service)
+        if other is not None:
+            why = (
+                f"gateway endpoint {other.logical_id} does not serve route table {table.logical_id}"
+            )
+            path.hop(other.logical_id, "route", f"{why}, so {service} goes the public way")
+            unused = codes.Block(
+                codes.NO_ROUTE,
+                other.logical_id,
+                why,
+                f"add {table.logical_id} to the RouteTableIds of {other.logical_id}",
+            )
+            return _public_service(walk, path, sender, subnet, service, unused)
+    interface = _interface_endpoint(walk, vpc, service)
+    if interface is not None:
+        endpoint, dns = interface
+        if dns is True:
+            path.hop(
+                endpoint.logical_id,
+                "private DNS",
+                f"{service} resolves to interface endpoint {endpoint.logical_id}",
+            )
+            subnets = [s for s in endpoint.subnets or [] if isinstance(s, Subnet)]
+            if not subnets:
+                path.unknown(endpoint.logical_id, "the subnets of the endpoint are not known")
+                return path
+            path.through(f"interface endpoint {endpoint.logical_id}")
+            branches = []
+            for where in subnets:
+                target = Target(
+                    endpoint.logical_id,
+                    where.block,
+                    where,
+                    endpoint.effective_security_groups,
+                    endpoint,
+                )
+                branch = walk.send(path.copy(), sender, subnet, target)
+                branches.append(branch)
+            return all_of(branches)
+        if isinstance(dns, Unknown):
+            path.unknown(endpoint.logical_id, dns.reason)
+            return path
+        why = _why_no_private_dns(endpoint)
+        path.hop(
+            endpoint.logical_id,
+            "private DNS",
+            f"{why}, so {service} resolves to its public address",
+        )
+        unused = codes.Block(
+            codes.PRIVATE_DNS_OFF,
+            endpoint.logical_id,
+            f"interface endpoint {endpoint.logical_id} is not used because {why}",
+            "turn on EnableDnsSupport and EnableDnsHostnames on the VPC and "
+            "PrivateDnsEnabled on the endpoint",
+        )
+        return _public_service(walk, path, sender, subnet, service, unused)
+    return _public_service(walk, path, sender, subnet, service, None)
+
+
+def _public_service(
+    walk: Walk, path: Path, sender: Sender, subnet: Subnet, service: str, unused: Any
+) -> Path:
+    """To the service's public addresses, over the internet. When that fails and an
+    endpoint was not used (`unused`: why, as a Block), the unused endpoint is the
+    explanation, and the public path's first failure is told in it."""
+    target = Target(f"the {service} service (public endpoint)", None, service=service)
+    result = walk.send(path, sender, subnet, target)
+    if unused is not None and result.blocks:
+        first = result.blocks[0]
+        result.blocks[0] = codes.Block(
+            unused.code,
+            unused.component,
+            f"{unused.explanation}, and the public path fails: {first.explanation}",
+            unused.fix,
+        )
+    return result
+
+
+def _gateway_endpoint_in(walk: Walk, vpc: Vpc | None, service: str) -> VpcEndpoint | None:
+    """A certain gateway endpoint of the service in the VPC, whichever tables it serves."""
+    for endpoint in walk.network.endpoints:
+        if (
+            endpoint.endpoint_type is EndpointType.GATEWAY
+            and endpoint.service == service
+            and endpoint.vpc is vpc
+            and endpoint.certain
+        ):
+            return endpoint
+    return None
+
+
+def _through_gateway_endpoint(
+    walk: Walk, path: Path, sender: Sender, subnet: Subnet, endpoint: VpcEndpoint, service: str
+) -> Path:
+    peer = Peer(f"the {service} prefix list", None, None, service, prefix_list=True)
+    if sender.groups is not None:
+        walk.groups(path, sender.groups, "egress", sender.name, peer)
+    crossings: list[Crossing] = []
+    walk.acl(path, subnet, True, None, sender.client, crossings, service=service)
+    path.hop(
+        endpoint.logical_id,
+        "route",
+        f"the {service} prefix list to gateway endpoint {endpoint.logical_id}",
+    )
+    walk.replies(path, crossings, service=service)
+    path.through(f"gateway endpoint {endpoint.logical_id}")
+    return path
+
+
+def _gateway_endpoint(
+    walk: Walk, table: RouteTable, service: str, vpc: Vpc | None
+) -> VpcEndpoint | Unknown | None:
+    """The gateway endpoint of the service that serves the table; Unknown when one of the
+    VPC may, through a table it names from outside."""
+    maybe: Unknown | None = None
+    for endpoint in walk.network.endpoints:
+        if endpoint.endpoint_type is not EndpointType.GATEWAY or endpoint.service != service:
+            continue
+        if endpoint.vpc is not vpc and endpoint.vpc is not None:
+            continue
+        tables = endpoint.route_tables
+        if isinstance(tables, list) and any(t is table for t in tables):
+            if endpoint.certain:
+                return endpoint
+            maybe = Unknown(f"gateway endpoint {endpoint.logical_id} may not exist")
+        elif isinstance(tables, Unknown) or (
+            isinstance(tables, list) and any(not isinstance(t, RouteTable) for t in tables)
+        ):
+            maybe = Unknown(f"gateway endpoint {endpoint.logical_id} may serve the table")
+    return maybe
+
+
+def _interface_endpoint(
+    walk: Walk, vpc: Vpc | None, service: str
+) -> tuple[VpcEndpoint, Any] | None:
+    for endpoint in walk.network.endpoints:
+        if (
+            endpoint.endpoint_type is EndpointType.INTERFACE
+            and endpoint.service == service
+            and endpoint.vpc is vpc
+            and endpoint.certain
+        ):
+            dns: Any = endpoint.private_dns
+            if dns is True and vpc is not None:
+                for attribute in (vpc.dns_support, vpc.dns_hostnames):
+                    if attribute is not True:
+                        dns = attribute if isinstance(attribute, Unknown) else False
+            return endpoint, dns
+    return None
+
+
+def _why_no_private_dns(endpoint: VpcEndpoint) -> str:
+    if endpoint.private_dns is not True:
+        return f"PrivateDnsEnabled is off on {endpoint.logical_id}"
+    vpc = endpoint.vpc
+    settings = (
+        ("EnableDnsSupport", getattr(vpc, "dns_support", None)),
+        ("EnableDnsHostnames", getattr(vpc, "dns_hostnames", None)),
+    )
+    off = " and ".join(name for name, value in settings if value is not True)
+    return f"{off} of VPC {vpc.logical_id if vpc else '?'} is off"
