@@ -539,3 +539,19 @@ def test_dependencies_follow_every_resource_and_every_branch() -> None:
     assert net.created_after(route, [by_id(net, "Attachment")])
     assert not net.created_after(by_id(net, "PublicRoute"), [by_id(net, "Table")])
     assert net.dependencies["Maybe"] == {"PublicTable", "Table", "IGW"}
+
+
+def test_each_workload_area_builds_only_types_under_its_prefixes() -> None:
+    import importlib
+
+    from vpclint.builder import NETWORK_CONSTRUCTORS, WORKLOAD_AREAS, constructors_for
+
+    every_prefix = tuple(prefix for prefixes in WORKLOAD_AREAS.values() for prefix in prefixes)
+    for area, prefixes in WORKLOAD_AREAS.items():
+        kinds = importlib.import_module(f"vpclint.builder.{area}").CONSTRUCTORS
+        assert kinds, area
+        assert [kind for kind in kinds if not kind.startswith(prefixes)] == [], area
+        assert set(kinds) <= set(constructors_for(list(kinds)))
+    # A network type never waits for a workload area to be imported.
+    assert [kind for kind in NETWORK_CONSTRUCTORS if kind.startswith(every_prefix)] == []
+    assert set(constructors_for(["AWS::EC2::Subnet"])) == set(NETWORK_CONSTRUCTORS)

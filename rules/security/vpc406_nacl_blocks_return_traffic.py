@@ -86,12 +86,11 @@ UDP (DNS to your own resolvers, NTP to public servers).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from vpclint.findings import Problem
 from vpclint.judge.addresses import host, piece_starts
-from vpclint.judge.connections import PORTED, WELL_KNOWN_END, Connection, admitted, connections
-from vpclint.judge.flows import ANY_CLIENT, Ephemeral, Flow, Verdict
+from vpclint.judge.flows import ANY_CLIENT, PORTED, WELL_KNOWN_END, Ephemeral, Flow, Verdict
 from vpclint.judge.network_acls import decide, decide_reply, port_segments
 from vpclint.model import (
     ALL_PROTOCOLS,
@@ -102,6 +101,9 @@ from vpclint.model import (
     NetworkAcl,
     protocol_label,
 )
+
+if TYPE_CHECKING:
+    from vpclint.judge.connections import Connection
 
 ID = "VPC406"
 NAME = "nacl-blocks-return-traffic"
@@ -128,6 +130,9 @@ def check(network: Network) -> Iterator[Problem]:
                 without_workloads[id(acl)] = acl
     if not judged:
         return
+    # Imported here: only templates that write their own ACLs need the connections worked out.
+    from vpclint.judge.connections import connections
+
     dropped: dict[int, dict[str, _Dropped]] = {}
     for connection in connections(network):
         for acl, item in _dropped_replies(connection):
@@ -154,6 +159,8 @@ def _judged(acl: NetworkAcl) -> bool:
 def _dropped_replies(connection: Connection) -> Iterator[tuple[NetworkAcl, _Dropped]]:
     """The legs of a connection that certainly happens which an ACL lets through by an entry
     while it drops their replies."""
+    from vpclint.judge.connections import admitted
+
     protocol = connection.protocol
     for low, high, legs in admitted(connection):
         flow = Flow(protocol, low)

@@ -8,42 +8,59 @@ machinery they share.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Collection
 
-from vpclint.builder import (
-    balancers,
-    containers,
-    databases,
-    endpoints,
-    functions,
-    gateways,
-    instances,
-    routing,
-    scaling,
-    security,
-    vpc,
-)
+from vpclint.builder import endpoints, gateways, routing, security, vpc
 from vpclint.builder.core import Builder, Constructor, StackSource, as_bool
 from vpclint.builder.unseen import record_unseen
 from vpclint.intent import PRIVATE_WORDS, PUBLIC_WORDS
 from vpclint.model import Network, Origin
 from vpclint.resolver import Resolver
 
-__all__ = ["StackSource", "as_bool", "build_network", "may_hold_address"]
+__all__ = ["StackSource", "as_bool", "build_network", "constructors_for", "may_hold_address"]
 
-CONSTRUCTORS: dict[str, Constructor] = {
+NETWORK_CONSTRUCTORS: dict[str, Constructor] = {
     **vpc.CONSTRUCTORS,
     **routing.CONSTRUCTORS,
     **gateways.CONSTRUCTORS,
     **security.CONSTRUCTORS,
     **endpoints.CONSTRUCTORS,
-    **instances.CONSTRUCTORS,
-    **balancers.CONSTRUCTORS,
-    **functions.CONSTRUCTORS,
-    **containers.CONSTRUCTORS,
-    **scaling.CONSTRUCTORS,
-    **databases.CONSTRUCTORS,
 }
+
+# The areas of workloads, each imported only when a template has a resource of its types (these
+# prefixes): a network of subnets and route tables does not pay for ECS, Lambda or RDS at
+# start-up. tests/test_builder.py holds every type an area builds to its prefixes.
+WORKLOAD_AREAS: dict[str, tuple[str, ...]] = {
+    "instances": (
+        "AWS::EC2::Instance",
+        "AWS::EC2::NetworkInterface",
+        "AWS::EC2::LaunchTemplate",
+        "AWS::AutoScaling::LaunchConfiguration",
+    ),
+    "balancers": ("AWS::ElasticLoadBalancing::", "AWS::ElasticLoadBalancingV2::"),
+    "functions": ("AWS::Lambda::", "AWS::Serverless::Function"),
+    "containers": ("AWS::ECS::",),
+    "scaling": ("AWS::AutoScaling::", "AWS::EKS::"),
+    "databases": (
+        "AWS::RDS::",
+        "AWS::ElastiCache::",
+        "AWS::EFS::",
+        "AWS::Redshift::",
+        "AWS::DocDB::",
+        "AWS::Neptune::",
+    ),
+}
+
+
+def constructors_for(kinds: Collection[object]) -> dict[str, Constructor]:
+    """The constructors of the network and of the workload areas these resource types need."""
+    table = dict(NETWORK_CONSTRUCTORS)
+    for area, prefixes in WORKLOAD_AREAS.items():
+        if any(isinstance(kind, str) and kind.startswith(prefixes) for kind in kinds):
+            table.update(importlib.import_module(f"vpclint.builder.{area}").CONSTRUCTORS)
+    return table
+
 
 # Resource types vpclint does not model that never place a network interface in a VPC; any
 # other unmodelled type (a Redshift cluster, an OpenSearch domain, an MSK cluster) might, in the
@@ -146,7 +163,14 @@ def build_network(
     """The network of one template (a Resolver) or of several stacks built as one."""
     if isinstance(stacks, Resolver):
         stacks = [StackSource(stacks, Origin(""))]
-    builder = Builder(stacks, CONSTRUCTORS, may_hold_address, (private_words, public_words))
+    kinds = {
+        body.get("Type")
+        for stack in stacks
+        for body in stack.resolver.resources.values()
+        if isinstance(body, dict)
+    }
+    constructors = constructors_for(kinds)
+    builder = Builder(stacks, constructors, may_hold_address, (private_words, public_words))
     network = builder.build()
     record_unseen(builder)
     hidden = builder.hidden_routing() or any(

@@ -39,21 +39,21 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from vpclint.expand import LOOP_PREFIX, SECTIONS, has_loops
 from vpclint.nodes import MapNode, Mark, SeqNode, StrNode, mark_of
 from vpclint.records import record
 from vpclint.values import Unknown
 
-LOOP_PREFIX = "Fn::ForEach::"
-SECTIONS = ("Conditions", "Resources", "Outputs")
 # CloudFormation nests loops at most 5 deep (RFC 0009, FAQ).
 MAX_LOOP_DEPTH = 5
 # A stack holds at most 500 resources; past these a template is a loop bomb, not a network.
 MAX_GENERATED_KEYS = 10_000
 MAX_COPIED_NODES = 1_000_000
 
-_KEY_PLACEHOLDER = re.compile(r"([$&])\{([^{}]*)\}")
-_SUB_VARIABLE = re.compile(r"\$\{([^{}]*)\}")
-_NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]")
+# Patterns are compiled when first used (re caches them): most templates have no loop.
+_KEY_PLACEHOLDER = r"([$&])\{([^{}]*)\}"
+_SUB_VARIABLE = r"\$\{([^{}]*)\}"
+_NOT_ALPHANUMERIC = r"[^0-9A-Za-z]"
 
 # The caller's evaluation of a collection: its node and mark in, a list or Unknown out.
 CollectionOf = Callable[[Any, Mark], list[Any] | Unknown]
@@ -107,21 +107,6 @@ def expand_foreach(
         result.key_marks[key] = template.key_marks.get(key, template.mark)
         result.value_marks[key] = template.value_marks.get(key, mark_of(value, template.mark))
     return result, list(expansion.unexpanded)
-
-
-def has_loops(template: MapNode) -> bool:
-    """Whether a `Fn::ForEach::` key is anywhere a loop may be: a quick scan, no copying."""
-    pending: list[Any] = [template.get(section) for section in SECTIONS]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, dict):
-            for key in node:
-                if key.startswith(LOOP_PREFIX):
-                    return True
-            pending.extend(node.values())
-        elif isinstance(node, list):
-            pending.extend(node)
-    return False
 
 
 def _is_loop(key: str) -> bool:
@@ -423,9 +408,9 @@ def _substitute_key(key: str, scope: dict[str, str]) -> str:
         sign, name = match.groups()
         if name not in scope:
             return match.group(0)
-        return scope[name] if sign == "$" else _NOT_ALPHANUMERIC.sub("", scope[name])
+        return scope[name] if sign == "$" else re.sub(_NOT_ALPHANUMERIC, "", scope[name])
 
-    return _KEY_PLACEHOLDER.sub(replacement, key) if "{" in key else key
+    return re.sub(_KEY_PLACEHOLDER, replacement, key) if "{" in key else key
 
 
 def _substitute_sub(text: str, scope: dict[str, str], shadowed: frozenset[str]) -> tuple[str, bool]:
@@ -443,12 +428,12 @@ def _substitute_sub(text: str, scope: dict[str, str], shadowed: frozenset[str]) 
         changed = True
         return scope[name].replace("${", "${!")
 
-    result = _SUB_VARIABLE.sub(replacement, text) if "${" in text else text
+    result = re.sub(_SUB_VARIABLE, replacement, text) if "${" in text else text
     return result, changed
 
 
 def _has_sub_variables(text: str) -> bool:
-    return any(not name.startswith("!") for name in _SUB_VARIABLE.findall(text))
+    return any(not name.startswith("!") for name in re.findall(_SUB_VARIABLE, text))
 
 
 def _unescape(text: str) -> str:

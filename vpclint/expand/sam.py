@@ -30,9 +30,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from vpclint.expand import SAM_TRANSFORM
 from vpclint.nodes import MapNode, SeqNode, mark_of
 
-SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 _SAM_TYPE_PREFIX = "AWS::Serverless::"
 # Properties SAM refuses in Globals ("Unsupported properties" on the Globals page).
 _NOT_GLOBAL = {

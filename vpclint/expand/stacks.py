@@ -19,8 +19,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from vpclint.expand.foreach import LOOP_PREFIX, expand_foreach
-from vpclint.expand.sam import SAM_TRANSFORM, apply_globals
+from vpclint.expand import LOOP_PREFIX, SAM_TRANSFORM, has_loops
 from vpclint.loader import LoadError, Template, load
 from vpclint.nodes import NOWHERE, MapNode, Mark, mark_of
 from vpclint.records import field, record
@@ -137,14 +136,22 @@ class StackSet:
                     owner,
                 )
             )
+        # The expanders are imported by the templates that need them.
         if SAM_TRANSFORM in (name for name, _ in _transforms(data)):
+            from vpclint.expand.sam import apply_globals
+
             data = apply_globals(data)
-        collections = Resolver(data, region=self.region, parameters=stack.parameters)
-        data, unexpanded = expand_foreach(data, lambda node, _mark: _collection(collections, node))
-        for loop in unexpanded:
-            stack.gaps.append(
-                Gap("foreach", loop.reason, loop.mark, _loop_owner(loop), loop.resource_types)
+        if has_loops(data):
+            from vpclint.expand.foreach import expand_foreach
+
+            collections = Resolver(data, region=self.region, parameters=stack.parameters)
+            data, unexpanded = expand_foreach(
+                data, lambda node, _mark: _collection(collections, node)
             )
+            for loop in unexpanded:
+                stack.gaps.append(
+                    Gap("foreach", loop.reason, loop.mark, _loop_owner(loop), loop.resource_types)
+                )
         if data is stack.template.data:
             return stack.template
         return Template(stack.template.path, data, stack.template.lines)

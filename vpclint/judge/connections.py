@@ -62,6 +62,8 @@ from vpclint.judge.flows import (
     LAMBDA_CLIENT,
     LOAD_BALANCER_CLIENT,
     NAT_GATEWAY_CLIENT,
+    PORTED,
+    WELL_KNOWN_END,
     Ephemeral,
     Flow,
     Peer,
@@ -98,9 +100,7 @@ from vpclint.model import (
 from vpclint.records import record
 from vpclint.values import Unknown
 
-PORTED = (TCP, UDP)
 ALL_PORTS = (0, 65535)
-WELL_KNOWN_END = 1023  # ports below 1024: no client picks them as its own
 INTERNET = "the internet"
 WHOLE_INTERNET = "0.0.0.0/0"
 # Route targets that carry traffic to networks outside the VPC other than the internet.

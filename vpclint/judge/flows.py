@@ -17,6 +17,8 @@ from vpclint.model import ICMP, ICMPV6, TCP, UDP, IPNetwork, protocol_label
 from vpclint.records import record
 from vpclint.values import Unknown
 
+PORTED = (TCP, UDP)  # the protocols with ports
+WELL_KNOWN_END = 1023  # ports below 1024: no client picks them as its own
 ICMP_ECHO_REQUEST = {ICMP: 8, ICMPV6: 128}
 ICMP_ECHO_REPLY = {ICMP: 0, ICMPV6: 129}
 
