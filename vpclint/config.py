@@ -20,7 +20,7 @@ from vpclint.findings import Severity
 from vpclint.intent import PRIVATE_WORDS, PUBLIC_WORDS
 from vpclint.records import field, record
 
-_SELECTOR = re.compile(r"^VPC\d{0,3}$")
+_SELECTOR = r"^VPC\d{0,3}$"  # compiled when a selection is first checked
 
 
 class ConfigError(Exception):
@@ -192,7 +192,7 @@ def _toml(text: str, path: str) -> dict[str, Any]:
 def _selectors(value: Any) -> tuple[str, ...]:
     items = _strings(value)
     for item in items:
-        if not _SELECTOR.match(item):
+        if not re.match(_SELECTOR, item):
             raise ValueError(f"{item!r} is not a rule ID or prefix such as VPC101 or VPC4")
     return items
 

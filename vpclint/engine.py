@@ -7,8 +7,10 @@ file under rules/ is all it takes to add one.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from types import ModuleType
@@ -53,8 +55,8 @@ def load_rules() -> tuple[Rule, ...]:
     import vpclint.rules as package
 
     rules: dict[str, Rule] = {}
-    for name in _module_names(package.__path__, package.__name__):
-        module = importlib.import_module(name)
+    for name, path in _modules(package.__path__, package.__name__):
+        module = _import(name, path)
         if not hasattr(module, "ID"):
             continue
         rule = _rule_of(module)
@@ -64,17 +66,41 @@ def load_rules() -> tuple[Rule, ...]:
     return tuple(sorted(rules.values(), key=lambda rule: rule.id))
 
 
-def _module_names(folders: Iterable[str], package: str) -> Iterator[str]:
-    """The modules of a package and of its sub-packages, from their folders: a listing costs
-    less than pkgutil's walk, which imports every package to find the next."""
+def _modules(folders: Iterable[str], package: str) -> Iterator[tuple[str, str | None]]:
+    """The (name, file) of the modules of a package and of its sub-packages (file None), from
+    their folders: a listing costs less than pkgutil's walk, which imports every package to find
+    the next."""
     for folder in folders:
         with os.scandir(folder) as entries:
             for entry in sorted(entries, key=lambda entry: entry.name):
                 stem, suffix = os.path.splitext(entry.name)
                 if entry.is_dir() and os.path.isfile(os.path.join(entry.path, "__init__.py")):
-                    yield from _module_names([entry.path], f"{package}.{entry.name}")
+                    yield f"{package}.{entry.name}", None
+                    yield from _modules([entry.path], f"{package}.{entry.name}")
                 elif suffix == ".py" and stem.isidentifier() and stem != "__init__":
-                    yield f"{package}.{stem}"
+                    yield f"{package}.{stem}", entry.path
+
+
+def _import(name: str, path: str | None) -> ModuleType:
+    """Import a module; a rule module straight from the file the listing found, since the
+    import system's search for it again costs as much as the rest of loading it (some 60 rules
+    on every run)."""
+    module = sys.modules.get(name)
+    if module is not None:
+        return module
+    spec = None if path is None else importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        return importlib.import_module(name)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    parent, _, child = name.rpartition(".")
+    setattr(sys.modules[parent], child, module)
+    return module
 
 
 def _rule_of(module: ModuleType) -> Rule:

@@ -68,8 +68,9 @@ ALIAS_FREE = 50_000
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _IN_PROGRESS = -1
 _HAS_LIBYAML = importlib.util.find_spec("_ruamel_yaml") is not None
-# Text that marks a file as meant to be a template, even when it does not parse.
-_TEMPLATE_HINT = re.compile(r"AWSTemplateFormatVersion|[\"']?Type[\"']?\s*:\s*[\"']?AWS::")
+# Text that marks a file as meant to be a template, even when it does not parse (compiled when
+# first used, on a file that fails to load).
+_TEMPLATE_HINT = r"AWSTemplateFormatVersion|[\"']?Type[\"']?\s*:\s*[\"']?AWS::"
 
 
 class LoadError(Exception):
@@ -117,7 +118,7 @@ def read_text(path: str) -> str:
 
 def looks_like_template(text: str) -> bool:
     """Whether unparseable text was meant to be a template (so its error is worth reporting)."""
-    return bool(_TEMPLATE_HINT.search(text))
+    return bool(re.search(_TEMPLATE_HINT, text))
 
 
 def is_template(data: Any) -> bool:

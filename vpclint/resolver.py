@@ -19,8 +19,9 @@ from vpclint.values import NO_VALUE, UNKNOWN_PART, ResourceRef, Unknown
 # Past these, a template is an attack or a mistake, not a network: the value becomes Unknown.
 MAX_DEPTH = 1000  # nested intrinsic functions, Fn::GetAtt chains included
 MAX_TEXT = 4_000_000  # characters of a string built by Fn::Sub, Fn::Join or Fn::Base64
-_SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
-_LIST_TYPES = re.compile(r"^(List<.*>|CommaDelimitedList|AWS::SSM::Parameter::Value<List<.*>>)$")
+# Patterns are compiled when first used (re caches them), not by every start-up.
+_SUB_VARIABLE = r"\$\{([^}]*)\}"
+_LIST_TYPES = r"^(List<.*>|CommaDelimitedList|AWS::SSM::Parameter::Value<List<.*>>)$"
 # Attributes that name the resource itself, whatever its type.
 _ID_ATTRIBUTES = {"Id", "GroupId", "AllocationId"}
 # Attributes that name another ID the resource owns.
@@ -297,7 +298,7 @@ class Resolver:
         else:
             raw = Unknown(f"parameter {name} has no default (pass --parameter {name}=VALUE)", mark)
         value = raw
-        if _LIST_TYPES.match(kind):
+        if re.match(_LIST_TYPES, kind):
             value = _as_list(raw)
         elif isinstance(raw, bool):
             value = as_text(raw)
@@ -521,7 +522,7 @@ class Resolver:
             return Unknown("Fn::Sub takes a string", mark)
         parts: list[Any] = []
         position = 0
-        for match in _SUB_VARIABLE.finditer(text):
+        for match in re.finditer(_SUB_VARIABLE, text):
             parts.append(text[position : match.start()])
             position = match.end()
             name = match.group(1)

@@ -40,7 +40,7 @@ subnet in its own zone (`!Select [0, !GetAZs ""]`, `!Select [1, !GetAZs ""]`).
 from collections.abc import Iterator
 
 from vpclint.findings import Problem
-from vpclint.model import REGULAR_ZONE, LoadBalancerKind, Network, subnets_by_zone
+from vpclint.model import LoadBalancerKind, Network, is_regular_zone, subnets_by_zone
 
 ID = "VPC502"
 NAME = "lb-subnets-az-coverage"
@@ -67,7 +67,7 @@ def check(network: Network) -> Iterator[Problem]:
         elif (
             balancer.kind is LoadBalancerKind.APPLICATION
             and len(by_zone) < 2
-            and all(REGULAR_ZONE.match(zone) for zone in by_zone)
+            and all(is_regular_zone(zone) for zone in by_zone)
             and not any("OutpostArn" in s.properties for group in by_zone.values() for s in group)
         ):
             zone = next(iter(by_zone))

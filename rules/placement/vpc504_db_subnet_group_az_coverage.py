@@ -33,7 +33,7 @@ List private subnets in at least two Availability Zones (`!Select [0, !GetAZs ""
 from collections.abc import Iterator
 
 from vpclint.findings import Problem
-from vpclint.model import REGULAR_ZONE, Network, subnets_by_zone
+from vpclint.model import Network, is_regular_zone, subnets_by_zone
 
 ID = "VPC504"
 NAME = "db-subnet-group-az-coverage"
@@ -48,7 +48,7 @@ def check(network: Network) -> Iterator[Problem]:
         if not by_zone or len(by_zone) >= 2:
             continue
         zone, subnets = next(iter(by_zone.items()))
-        if not REGULAR_ZONE.match(zone) or any("OutpostArn" in s.properties for s in subnets):
+        if not is_regular_zone(zone) or any("OutpostArn" in s.properties for s in subnets):
             continue
         names = ", ".join(s.logical_id for s in subnets)
         plural = "s" if len(subnets) > 1 else ""

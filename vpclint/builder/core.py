@@ -323,7 +323,7 @@ def _depends_on(body: Any) -> tuple[str, ...]:
     return ()
 
 
-_SUB_NAME = re.compile(r"\$\{([^}!][^}.]*)")
+_SUB_NAME = r"\$\{([^}!][^}.]*)"  # compiled when first used
 
 
 def _dependencies(body: dict, resources: dict, stack: str) -> frozenset[str]:
@@ -342,7 +342,7 @@ def _dependencies(body: dict, resources: dict, stack: str) -> frozenset[str]:
                 elif key == "Fn::Sub":
                     text = argument[0] if isinstance(argument, list) and argument else argument
                     if isinstance(text, str):
-                        names.update(_SUB_NAME.findall(text))
+                        names.update(re.findall(_SUB_NAME, text))
             pending.extend(node.values())
         elif isinstance(node, list):
             pending.extend(node)

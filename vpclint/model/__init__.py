@@ -65,7 +65,7 @@ from vpclint.model.security import (
     SecurityGroupRule,
     known_entry,
 )
-from vpclint.model.vpc import REGULAR_ZONE, Subnet, Vpc, subnets_by_zone
+from vpclint.model.vpc import Subnet, Vpc, is_regular_zone, subnets_by_zone
 from vpclint.model.workloads import (
     LOAD_BALANCER_ADDRESSES,
     EndpointType,
@@ -88,7 +88,6 @@ __all__ = [
     "ICMP",
     "ICMPV6",
     "LOAD_BALANCER_ADDRESSES",
-    "REGULAR_ZONE",
     "TCP",
     "UDP",
     "AmbiguousName",
@@ -144,6 +143,7 @@ __all__ = [
     "VpnGateway",
     "Workload",
     "block_of",
+    "is_regular_zone",
     "known_entry",
     "network_of",
     "normalize_port",

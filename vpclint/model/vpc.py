@@ -123,7 +123,13 @@ class Subnet(Resource):
 
 
 # A regular Availability Zone: us-east-1a, or its ID use1-az1 (not a Local or Wavelength Zone).
-REGULAR_ZONE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+[a-z]$|^[a-z]+\d+-az\d+$")
+# Patterns stay text until first used (re caches them): compiling each at import costs start-up.
+_REGULAR_ZONE = r"^[a-z]{2}(-[a-z]+)+-\d+[a-z]$|^[a-z]+\d+-az\d+$"
+
+
+def is_regular_zone(zone: str) -> bool:
+    """Whether a zone is a regular Availability Zone, by name or ID."""
+    return re.match(_REGULAR_ZONE, zone) is not None
 
 
 def subnets_by_zone(items: list[Any]) -> dict[str, list[Subnet]] | None:

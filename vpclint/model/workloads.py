@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from vpclint.model.security import SecurityGroup
     from vpclint.model.vpc import Subnet
 
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+_REGION = r"^[a-z]{2}(-[a-z]+)+-\d+$"  # compiled when first used (re caches it)
 Groups = list["SecurityGroup | Unknown | str"] | Unknown
 
 
@@ -108,7 +108,7 @@ def service_of(name: Any) -> str | None:
             return None
     parts = name.split(".")
     after_region = next(
-        (parts[i + 1 :] for i, part in enumerate(parts) if _REGION.match(part)), parts[-1:]
+        (parts[i + 1 :] for i, part in enumerate(parts) if re.match(_REGION, part)), parts[-1:]
     )
     service = ".".join(after_region)
     return service if service and UNKNOWN_PART not in service else None
