@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -273,10 +274,17 @@ def test_jobs_give_byte_identical_output(tmp_path: Path) -> None:
         for sample in SAMPLES.glob("*.yaml"):
             (tmp_path / f"{copy}-{sample.name}").write_text(sample.read_text(encoding="utf-8"))
     (tmp_path / "broken.yaml").write_text("AWSTemplateFormatVersion: x\nResources: [\n")
+    # A linked pair, planned in the workers too: the app's defect shows only when linked.
+    shutil.copytree(SAMPLES / "linked", tmp_path / "linked")
     outputs = {
         jobs: run("check", "--format", "json", "--jobs", jobs, str(tmp_path))
         for jobs in ("1", "2", "3")
     }
     assert outputs["1"][0] == 2
     assert outputs["1"] == outputs["2"] == outputs["3"]
-    assert len(json.loads(outputs["1"][1])["files"]) > 8
+    files = json.loads(outputs["1"][1])["files"]
+    assert len(files) > 8
+    app = next(file for file in files if file["path"].endswith("app.yaml"))
+    assert [(f["rule"], f["resource"], f["line"]) for f in app["findings"]] == [
+        ("VPC701", "Server", 23)
+    ]

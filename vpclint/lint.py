@@ -113,24 +113,33 @@ def lint_files(
     paths = list(paths)
     rules = None if rules is None else tuple(rules)
     existing = [path for path, exists in paths if exists]
-    units = plan(existing, options.stack_names, options.parameters, options.region, options.link)
-    alone = [unit for unit in units.units if _alone(unit, units.loaded)]
-    linked = [unit for unit in units.units if not _alone(unit, units.loaded)]
     done: dict[str, FileResult] = {}
-    if jobs > 1 and len(alone) >= _PARALLEL_FROM:
+    if jobs > 1 and len(existing) >= _PARALLEL_FROM:
         from concurrent.futures import ProcessPoolExecutor
         from functools import partial
 
+        # The workers read the files that may link for planning, and read them again to lint
+        # them: parsing twice in parallel costs less than parsing once here, one after another.
         with ProcessPoolExecutor(max_workers=jobs) as pool:
+            pool_map = partial(pool.map, chunksize=_CHUNK)
+            units = plan(
+                existing,
+                options.stack_names,
+                options.parameters,
+                options.region,
+                options.link,
+                pool_map,
+            )
             worker = partial(lint_unit, options=options, rules=rules)
-            for results in pool.map(worker, alone, chunksize=_CHUNK):
+            for results in pool_map(worker, units.units):
                 done.update((result.path, result) for result in results)
     else:
-        for unit in alone:
-            done.update((result.path, result) for result in lint_unit(unit, options, rules))
-    for unit in linked:
-        for result in lint_unit(unit, options, rules, units.loaded, units.failed):
-            done[result.path] = result
+        units = plan(
+            existing, options.stack_names, options.parameters, options.region, options.link
+        )
+        for unit in units.units:
+            for result in lint_unit(unit, options, rules, units.loaded, units.failed):
+                done[result.path] = result
     by_file = {os.path.abspath(path): result for path, result in done.items()}
     ordered = []
     for path, exists in paths:
@@ -141,11 +150,6 @@ def lint_files(
         result.path = path  # as the user wrote it
         ordered.append(result)
     return ordered + list(by_file.values())
-
-
-def _alone(unit: Any, loaded: Mapping[str, Template]) -> bool:
-    """A unit of one file not read while planning: it can go to a worker process."""
-    return unit.assembly is None and len(unit.roots) == 1 and unit.roots[0].path not in loaded
 
 
 @contextmanager

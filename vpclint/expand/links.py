@@ -1,16 +1,18 @@
 """Which templates belong together: the units vpclint builds one network from.
 
 A template that neither imports nor exports values, nor nests another, is a unit of its own
-(most files: they are linted in parallel, as before). The others are read, their exports and
-imports resolved (stack name: the file's stem unless configured), and joined when one imports
-what another exports or nests it; a template nested by another of the set is linted through
-its parent. A CDK app is one unit: the stacks its cloud assembly lists.
+(most files), known without parsing it. The others are read, their exports and imports resolved
+(stack name: the file's stem unless configured), and joined when one imports what another
+exports or nests it; a template nested by another of the set is linted through its parent. A
+CDK app is one unit: the stacks its cloud assembly lists. With `--jobs`, the reading happens in
+the worker processes too.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
 from typing import Any
 
 from vpclint.expand.stacks import Root, StackSet, exports_of
@@ -38,6 +40,20 @@ class Unit:
         return [root.path for root in self.roots] if self.assembly is None else [self.assembly]
 
 
+@record(frozen=True)
+class Shared:
+    """What a template shares with others: the exports it and its nested stacks make, the
+    export names they import, and the files it nests (absolute paths)."""
+
+    exports: frozenset[str] = frozenset()
+    imports: frozenset[str] = frozenset()
+    nested: frozenset[str] = frozenset()
+
+
+# How the files that may link are read: `map` in this process, or a process pool's map.
+Reader = Callable[[Callable[[str], Any], Iterable[str]], Iterator[Any]]
+
+
 @record
 class Plan:
     units: list[Unit] = field(default_factory=list)
@@ -51,9 +67,12 @@ def plan(
     parameters: Mapping[str, Any],
     region: str,
     link: bool = True,
+    pool_map: Reader | None = None,
 ) -> Plan:
     """The units of `paths` (files, or CDK assembly folders). `names` gives stack names by
-    path; the others take their file's stem."""
+    path; the others take their file's stem. The files that may link are read here, and kept
+    for linting; or, given a process pool's `map`, read in its workers, which send back only
+    what each file shares."""
     result = Plan()
     candidates: list[str] = []
     for path in paths:
@@ -64,7 +83,7 @@ def plan(
         else:
             result.units.append(Unit((Root(path, _configured(names, path)),)))
     if candidates:
-        result.units.extend(_linked(candidates, names, parameters, region, result))
+        result.units.extend(_linked(candidates, names, parameters, region, result, pool_map))
     return result
 
 
@@ -99,41 +118,35 @@ def _linked(
     parameters: Mapping[str, Any],
     region: str,
     result: Plan,
+    pool_map: Reader | None,
 ) -> list[Unit]:
     """Group the files that may link into units, reading each once."""
-    stacks = StackSet(region)
-    exports: dict[str, set[str]] = {}  # export name → the root paths that export it
-    imports: dict[str, set[str]] = {}  # root path → the export names it imports
-    nested: dict[str, set[str]] = {}  # root path → the files it nests (absolute)
-    roots: list[str] = []
-    for path in candidates:
-        try:
-            template = load(path)
-        except LoadError as error:
-            result.failed[path] = error
+    read = partial(
+        read_shared, names=names, parameters=parameters, region=region, keep=pool_map is None
+    )
+    shared: dict[str, Shared] = {}
+    for path, (outcome, found) in zip(candidates, (pool_map or map)(read, candidates), strict=True):
+        if isinstance(outcome, LoadError):
+            result.failed[path] = outcome
+        elif outcome is not None:
+            result.loaded[path] = outcome
+        if found is None:
             result.units.append(Unit((Root(path),)))
-            continue
-        if template is None:
-            result.units.append(Unit((Root(path),)))
-            continue
-        result.loaded[path] = template
-        roots.append(path)
-        root = Root(path, stack_name(names, path), parameters)
-        stack = stacks.add_root(template, root, root.name or path)
-        family = [stack, *_descendants(stack)]
-        nested[path] = {os.path.abspath(s.path) for s in family[1:]}
-        imports[path] = {name for s in family for name in _import_names(s)}
-        for member in family:
-            for export, _ in exports_of(member):
-                exports.setdefault(export, set()).add(path)
+        else:
+            shared[path] = found
+    roots = list(shared)
+    exporters: dict[str, set[str]] = {}  # export name → the root paths that export it
+    for path in roots:
+        for name in shared[path].exports:
+            exporters.setdefault(name, set()).add(path)
     by_file = {os.path.abspath(path): path for path in roots}
-    children = {by_file[f] for path in roots for f in nested[path] if f in by_file}
+    children = {by_file[f] for path in roots for f in shared[path].nested if f in by_file}
     groups = _Groups(roots)
     for path in roots:
-        for name in imports[path]:
-            for exporter in exports.get(name, ()):
+        for name in shared[path].imports:
+            for exporter in exporters.get(name, ()):
                 groups.join(path, exporter)
-        for child in nested[path]:
+        for child in shared[path].nested:
             if child in by_file:
                 groups.join(path, by_file[child])
     units = []
@@ -148,6 +161,30 @@ def _linked(
             )
         )
     return units
+
+
+def read_shared(
+    path: str, names: Mapping[str, str], parameters: Mapping[str, Any], region: str, keep: bool
+) -> tuple[Template | LoadError | None, Shared | None]:
+    """A file read for planning: its template (when `keep`) or why it cannot be read, and what
+    it shares (None: not a template, or not readable). Each file in a stack set of its own, so
+    that files can be read in any order, or in parallel."""
+    try:
+        template = load(path)
+    except LoadError as error:
+        return error, None
+    if template is None:
+        return None, None
+    root = Root(path, stack_name(names, path), parameters)
+    stack = StackSet(region).add_root(template, root, root.name or path)
+    family = [stack, *_descendants(stack)]
+    # Plain strings: marked ones (StrNode) do not cross to another process.
+    found = Shared(
+        exports=frozenset(str(name) for member in family for name, _ in exports_of(member)),
+        imports=frozenset(str(name) for member in family for name in _import_names(member)),
+        nested=frozenset(os.path.abspath(member.path) for member in family[1:]),
+    )
+    return (template if keep else None), found
 
 
 def _descendants(stack: Any) -> list[Any]:
