@@ -113,27 +113,10 @@ def lint_files(
     paths = list(paths)
     rules = None if rules is None else tuple(rules)
     existing = [path for path, exists in paths if exists]
-    done: dict[str, FileResult] = {}
     if jobs > 1 and len(existing) >= _PARALLEL_FROM:
-        from concurrent.futures import ProcessPoolExecutor
-        from functools import partial
-
-        # The workers read the files that may link for planning, and read them again to lint
-        # them: parsing twice in parallel costs less than parsing once here, one after another.
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            pool_map = partial(pool.map, chunksize=_CHUNK)
-            units = plan(
-                existing,
-                options.stack_names,
-                options.parameters,
-                options.region,
-                options.link,
-                pool_map,
-            )
-            worker = partial(lint_unit, options=options, rules=rules)
-            for results in pool_map(worker, units.units):
-                done.update((result.path, result) for result in results)
+        done = _lint_in_workers(existing, options, rules, jobs)
     else:
+        done = {}
         units = plan(
             existing, options.stack_names, options.parameters, options.region, options.link
         )
@@ -150,6 +133,63 @@ def lint_files(
         result.path = path  # as the user wrote it
         ordered.append(result)
     return ordered + list(by_file.values())
+
+
+def _lint_in_workers(
+    existing: list[str], options: LintOptions, rules: tuple[Rule, ...] | None, jobs: int
+) -> dict[str, FileResult]:
+    """Plan and lint in worker processes. A worker that reads a file for planning (one that may
+    link) lints it as a unit of its own in the same go: most turn out to be one (an export that
+    nothing in the set imports), and only the units that really link are linted again,
+    together."""
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
+
+    from vpclint.expand.links import Shared, plan
+
+    first: dict[str, tuple[Any, list[FileResult]]] = {}  # path → (its unit's root, results)
+    done: dict[str, FileResult] = {}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+
+        def read(candidates: list[str]) -> Iterator[tuple[LoadError | None, Shared | None]]:
+            worker = partial(_read_and_lint, options=options, rules=rules)
+            outcomes = pool.map(worker, candidates, chunksize=_CHUNK)
+            for path, (error, shared, root, results) in zip(candidates, outcomes, strict=True):
+                first[path] = (root, results)
+                yield error, shared
+
+        units = plan(
+            existing, options.stack_names, options.parameters, options.region, options.link, read
+        )
+        pending = []
+        for unit in units.units:
+            alone = len(unit.roots) == 1 and unit.assembly is None
+            root, results = first.get(unit.roots[0].path, (None, [])) if alone else (None, [])
+            if alone and root == unit.roots[0]:
+                done.update((result.path, result) for result in results)
+            else:
+                pending.append(unit)
+        worker = partial(lint_unit, options=options, rules=rules)
+        for results in pool.map(worker, pending, chunksize=_CHUNK):
+            done.update((result.path, result) for result in results)
+    return done
+
+
+def _read_and_lint(
+    path: str, options: LintOptions, rules: tuple[Rule, ...] | None
+) -> tuple[LoadError | None, Any, Any, list[FileResult]]:
+    """A file read for planning, and linted as a unit of its own: why it cannot be read, what it
+    shares, the root it was linted as, and the results."""
+    from vpclint.expand.links import Unit, configured_name, read_shared
+    from vpclint.expand.stacks import Root
+
+    names = options.stack_names
+    outcome, shared = read_shared(path, names, options.parameters, options.region, keep=True)
+    root = Root(path, configured_name(names, path))
+    loaded = {path: outcome} if isinstance(outcome, Template) else {}
+    failed = {path: outcome} if isinstance(outcome, LoadError) else {}
+    results = lint_unit(Unit((root,)), options, rules, loaded, failed)
+    return (outcome if isinstance(outcome, LoadError) else None), shared, root, results
 
 
 @contextmanager

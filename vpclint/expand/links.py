@@ -50,8 +50,9 @@ class Shared:
     nested: frozenset[str] = frozenset()
 
 
-# How the files that may link are read: `map` in this process, or a process pool's map.
-Reader = Callable[[Callable[[str], Any], Iterable[str]], Iterator[Any]]
+# Reads the files that may link, in order: each file's template (or why it cannot be read)
+# and what it shares (None: not a template, or not readable). See `read_shared`.
+Reader = Callable[[list[str]], Iterable[tuple[Template | LoadError | None, Shared | None]]]
 
 
 @record
@@ -67,12 +68,11 @@ def plan(
     parameters: Mapping[str, Any],
     region: str,
     link: bool = True,
-    pool_map: Reader | None = None,
+    read: Reader | None = None,
 ) -> Plan:
     """The units of `paths` (files, or CDK assembly folders). `names` gives stack names by
     path; the others take their file's stem. The files that may link are read here, and kept
-    for linting; or, given a process pool's `map`, read in its workers, which send back only
-    what each file shares."""
+    for linting, unless `read` reads them (in worker processes, say)."""
     result = Plan()
     candidates: list[str] = []
     for path in paths:
@@ -81,9 +81,11 @@ def plan(
         elif link and _may_link(path):
             candidates.append(path)
         else:
-            result.units.append(Unit((Root(path, _configured(names, path)),)))
+            result.units.append(Unit((Root(path, configured_name(names, path)),)))
     if candidates:
-        result.units.extend(_linked(candidates, names, parameters, region, result, pool_map))
+        if read is None:
+            read = partial(_read_here, names=names, parameters=parameters, region=region)
+        result.units.extend(_linked(candidates, names, read(candidates), result))
     return result
 
 
@@ -96,13 +98,21 @@ def _may_link(path: str) -> bool:
     return any(marker in text for marker in _LINK_MARKERS)
 
 
-def _configured(names: Mapping[str, str], path: str) -> str | None:
+def _read_here(
+    candidates: list[str], names: Mapping[str, str], parameters: Mapping[str, Any], region: str
+) -> Iterator[tuple[Template | LoadError | None, Shared | None]]:
+    for path in candidates:
+        yield read_shared(path, names, parameters, region, keep=True)
+
+
+def configured_name(names: Mapping[str, str], path: str) -> str | None:
+    """The stack name configured for a file, if any."""
     return names.get(os.path.normpath(os.path.abspath(path)))
 
 
 def stack_name(names: Mapping[str, str], path: str) -> str:
     """A root's stack name: configured, or its file's stem (network.yaml is "network")."""
-    configured = _configured(names, path)
+    configured = configured_name(names, path)
     if configured:
         return configured
     stem = os.path.basename(path)
@@ -115,17 +125,12 @@ def stack_name(names: Mapping[str, str], path: str) -> str:
 def _linked(
     candidates: list[str],
     names: Mapping[str, str],
-    parameters: Mapping[str, Any],
-    region: str,
+    read: Iterable[tuple[Template | LoadError | None, Shared | None]],
     result: Plan,
-    pool_map: Reader | None,
 ) -> list[Unit]:
-    """Group the files that may link into units, reading each once."""
-    read = partial(
-        read_shared, names=names, parameters=parameters, region=region, keep=pool_map is None
-    )
+    """Group the files that may link into units, from what each shares."""
     shared: dict[str, Shared] = {}
-    for path, (outcome, found) in zip(candidates, (pool_map or map)(read, candidates), strict=True):
+    for path, (outcome, found) in zip(candidates, read, strict=True):
         if isinstance(outcome, LoadError):
             result.failed[path] = outcome
         elif outcome is not None:
@@ -156,7 +161,8 @@ def _linked(
         units.append(
             Unit(
                 tuple(
-                    Root(p, _configured(names, p) if single else stack_name(names, p)) for p in own
+                    Root(p, configured_name(names, p) if single else stack_name(names, p))
+                    for p in own
                 )
             )
         )
