@@ -2,6 +2,11 @@
 
     python benchmarks/run.py                 # everything, 5 runs each (about 30 minutes)
     python benchmarks/run.py --runs 3 --quick  # start-up, seed sample, scaling, jobs only
+    python benchmarks/run.py --quick --previous /tmp/previous/bin/vpclint  # and an earlier build
+
+`--previous` names the `vpclint` command of an earlier build (installed in its own virtual
+environment, say with `pip install git+file://$PWD@<commit>`): its start-up and seed sample run
+in turns with this one's, so that "not slower than before" is measured, not remembered.
 
 Prints a table (file, lines, vpclint median, cfn-lint median, ratio, vpclint peak memory) and
 writes it as JSON to benchmarks/results.json. The commands compared take turns run by run;
@@ -69,14 +74,18 @@ def lines_of(path: Path) -> int:
     return sum(1 for _ in path.open(encoding="utf-8", errors="replace"))
 
 
-def compare(label: str, path: Path, runs: int, with_cfn_lint: bool = True) -> dict:
+def compare(
+    label: str, path: Path, runs: int, with_cfn_lint: bool = True, previous: str | None = None
+) -> dict:
     commands = [vpclint("check", "--jobs", "1", str(path))]
     if with_cfn_lint:
         commands.append(cfn_lint(path))
+    if previous:
+        commands.append([previous, "check", "--jobs", "1", str(path)])
     measured = measure(*commands, runs=runs)
     ours, memory = measured[0]
     theirs = measured[1][0] if with_cfn_lint else None
-    return {
+    row = {
         "file": label,
         "lines": lines_of(path),
         "vpclint_s": round(ours, 4),
@@ -84,6 +93,9 @@ def compare(label: str, path: Path, runs: int, with_cfn_lint: bool = True) -> di
         "ratio": round(theirs / ours, 1) if theirs else None,
         "vpclint_peak_mib": round(memory, 1),
     }
+    if previous:
+        row["previous_s"] = round(measured[-1][0], 4)
+    return row
 
 
 def print_table(title: str, rows: list[dict]) -> None:
@@ -111,6 +123,12 @@ def readme_table(results: dict) -> str:
         f"| seed-003 sample ({seed['lines']} lines) | {seed['vpclint_s']:.3f} s "
         f"| {seed['cfn_lint_s']:.3f} s | {seed['ratio']}x |"
     )
+    previous = results.get("previous")
+    if previous:
+        rows.append(
+            f"| seed-003 sample, {previous['label']} in the same run "
+            f"| {seed['previous_s']:.3f} s | | {seed['previous_s'] / seed['vpclint_s']:.2f}x |"
+        )
     corpus = results.get("corpus")
     if corpus:
         slowest = min(corpus, key=lambda row: row["ratio"])
@@ -147,6 +165,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="skip the per-file corpus table")
     parser.add_argument("--output", type=Path, default=HERE / "results.json")
+    parser.add_argument(
+        "--previous",
+        metavar="VPCLINT",
+        help="the vpclint command of an earlier build, measured in turns with this one",
+    )
+    parser.add_argument(
+        "--previous-label",
+        default="the previous build",
+        help="what to call it in the table (a commit or a version)",
+    )
     options = parser.parse_args()
     runs = options.runs
     results: dict = {
@@ -160,6 +188,9 @@ def main() -> None:
         "vpclint --version": vpclint("--version"),
         "cfn-lint --version": [str(BIN / "cfn-lint"), "--version"],
     }
+    if options.previous:
+        probes["previous vpclint --version"] = [options.previous, "--version"]
+        results["previous"] = {"label": options.previous_label}
     measured = measure(*probes.values(), runs=startup_runs)
     startup = {name: median for name, (median, _) in zip(probes, measured, strict=True)}
     results["startup"] = {name: round(value, 4) for name, value in startup.items()}
@@ -168,9 +199,11 @@ def main() -> None:
     for name, value in startup.items():
         print(f"  {name:22} {value:.3f}s")
 
-    seed = compare("seed-003 sample", SEED, startup_runs)
+    seed = compare("seed-003 sample", SEED, startup_runs, previous=options.previous)
     results["seed"] = seed
     print_table("the seed-003 sample", [seed])
+    if options.previous:
+        print(f"  {options.previous_label}: {seed['previous_s']:.3f}s")
 
     if not options.quick and CORPUS.is_dir():
         from vpclint.lint import collect_files
