@@ -54,7 +54,6 @@ from collections.abc import Iterator
 
 from vpclint.findings import Problem
 from vpclint.model import Network
-from vpclint.model.workloads import ContainerService
 from vpclint.reach import UNREACHABLE, reach
 
 ID = "VPC705"
@@ -65,13 +64,8 @@ SERVICES = ("ecr.api", "ecr.dkr", "s3")
 
 
 def check(network: Network) -> Iterator[Problem]:
-    for service in network.workloads:
-        if (
-            not isinstance(service, ContainerService)
-            or not service.certain
-            or service.fargate is not True
-            or not service.ecr_images
-        ):
+    for service in network.fargate_services:
+        if not service.ecr_images:
             continue
         failed = []
         for target in SERVICES:

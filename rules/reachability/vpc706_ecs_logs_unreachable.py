@@ -51,7 +51,6 @@ from collections.abc import Iterator
 
 from vpclint.findings import Problem
 from vpclint.model import Network
-from vpclint.model.workloads import ContainerService
 from vpclint.reach import UNREACHABLE, reach
 
 ID = "VPC706"
@@ -60,13 +59,8 @@ SEVERITY = "error"
 
 
 def check(network: Network) -> Iterator[Problem]:
-    for service in network.workloads:
-        if (
-            not isinstance(service, ContainerService)
-            or not service.certain
-            or service.fargate is not True
-            or not service.awslogs
-        ):
+    for service in network.fargate_services:
+        if not service.awslogs:
             continue
         answer = reach(network, service.key, "logs", port=443)
         if answer.verdict != UNREACHABLE:

@@ -47,7 +47,6 @@ from collections.abc import Iterator
 
 from vpclint.findings import Problem
 from vpclint.model import Network
-from vpclint.model.workloads import ContainerService
 from vpclint.reach import UNREACHABLE, reach
 
 ID = "VPC708"
@@ -56,13 +55,8 @@ SEVERITY = "error"
 
 
 def check(network: Network) -> Iterator[Problem]:
-    for service in network.workloads:
-        if (
-            not isinstance(service, ContainerService)
-            or not service.certain
-            or service.fargate is not True
-            or not service.public_images
-        ):
+    for service in network.fargate_services:
+        if not service.public_images:
             continue
         answer = reach(network, service.key, "internet", port=443)
         if answer.verdict != UNREACHABLE:

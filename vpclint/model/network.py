@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from vpclint.model.security import NetworkAcl, NetworkAclEntry, PrefixList, SecurityGroup
     from vpclint.model.vpc import Subnet, Vpc
     from vpclint.model.workloads import (
+        ContainerService,
         Instance,
         LoadBalancer,
         NetworkInterface,
@@ -139,6 +140,18 @@ class Network:
         if len(matches) > 1:
             raise AmbiguousName(name, sorted(r.key for r in matches))
         return matches[0] if matches else None
+
+    @property
+    def fargate_services(self) -> list[ContainerService]:
+        """ECS services and task sets certainly created and certainly on Fargate: the ones the
+        Fargate rules report on (their tasks' needs are known from the task definition)."""
+        from vpclint.model.workloads import ContainerService
+
+        return [
+            service
+            for service in self.workloads
+            if isinstance(service, ContainerService) and service.certain and service.fargate is True
+        ]
 
     @property
     def certain_interface_endpoints(self) -> list[VpcEndpoint]:
