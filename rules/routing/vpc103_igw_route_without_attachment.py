@@ -1,4 +1,4 @@
-"""A route to an internet or VPN gateway that is not attached to the route table's VPC.
+"""A route, NAT gateway or Elastic IP without the gateway attachment it needs, or not waiting for it.
 
 ## What it does
 Checks every `AWS::EC2::Route` whose `GatewayId` names an internet gateway or a virtual private
@@ -11,7 +11,20 @@ Checks every `AWS::EC2::Route` whose `GatewayId` names an internet gateway or a 
   and `Fn::GetAtt`, followed transitively). CloudFormation may then create the route before the
   attachment, and the stack fails intermittently.
 
-A rule has one severity, so both cases are findings of this rule at `error`: the first always
+It also reports, for a VPC that an internet gateway of the template certainly attaches, what
+cannot be created before that attachment and does not depend on it (transitively, as above):
+
+- a public `AWS::EC2::NatGateway` in one of the VPC's subnets: AWS fails it with
+  `Gateway.NotAttached` ("Network vpc-... has no Internet gateway attached");
+- an `AWS::EC2::EIP` that the template uses in the VPC, either by its own `InstanceId` (the
+  association needs the gateway) or as the `AllocationId` of such a NAT gateway that does not
+  wait either. CloudFormation's `DependsOn` documentation requires an Elastic IP associated
+  with a VPC of the same template to depend on the gateway attachment; the finding is then on
+  the Elastic IP, the NAT gateway (which waits for its address) is not reported again. An
+  Elastic IP that nothing in the template uses is not reported: allocating it needs no
+  gateway.
+
+A rule has one severity, so all cases are findings of this rule at `error`: the first always
 fails, the second fails often enough on real deployments that it has to be fixed as well, and
 the message says which case it is.
 
@@ -23,12 +36,18 @@ gateway or VPC is not known. Dependencies are followed through every resource of
 (`DependsOn`, `Ref`, `Fn::GetAtt`, `Fn::Sub`), modelled or not; one behind an undecided
 `Fn::If` counts.
 
+Sources: CloudFormation, "DependsOn attribute: When a DependsOn attribute is required"
+(https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-dependson.html#gatewayattachment),
+and the EC2 API reference for NatGateway's `failureCode` `Gateway.NotAttached`
+(https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NatGateway.html).
+
 ## Why it matters
 A route to a gateway needs the gateway attached to the same VPC. Without the attachment the
 route cannot be created and the stack rolls back. With the attachment but no dependency on it,
 CloudFormation creates the attachment and the route in parallel; whenever the route comes
 first it fails with "route table rtb-... and network gateway igw-... belong to different
-networks", and the same template deploys on one try and not on the next.
+networks", and the same template deploys on one try and not on the next. A NAT gateway or an
+Elastic IP association created before the attachment fails the same way.
 
 ## Example
 ```yaml
@@ -47,22 +66,27 @@ PublicDefaultRoute:
 
 ## Fix
 Attach the gateway to the route table's VPC with an `AWS::EC2::VPCGatewayAttachment`, and add
-`DependsOn: GatewayAttachment` (its logical ID) to the route.
+`DependsOn: GatewayAttachment` (its logical ID) to the route, and to each Elastic IP (or the
+NAT gateway) of the VPC.
 """
 
 from collections.abc import Iterator
 
 from vpclint.findings import Problem
 from vpclint.model import (
+    ElasticIp,
     GatewayAttachment,
     InternetGateway,
+    NatGateway,
     Network,
+    Resource,
     Route,
     RouteTable,
     TargetKind,
     Vpc,
     VpnGateway,
 )
+from vpclint.values import ResourceRef
 
 ID = "VPC103"
 NAME = "igw-route-without-attachment"
@@ -92,6 +116,89 @@ def check(network: Network) -> Iterator[Problem]:
             continue
         if not network.created_after(route, attachments):
             yield Problem(route, _no_dependency(route, target, vpc, attachments))
+    yield from _not_waiting(network)
+
+
+def _not_waiting(network: Network) -> Iterator[Problem]:
+    """NAT gateways and Elastic IPs of a VPC created without waiting for its internet gateway."""
+    late_nats: dict[str, tuple[NatGateway, list[GatewayAttachment]]] = {}
+    for nat in network.nat_gateways:
+        if not nat.certain or nat.connectivity_type != "public" or nat.subnet is None:
+            continue
+        attachments = _internet_attachments(network, nat.subnet.vpc)
+        if attachments and not network.created_after(nat, attachments):
+            late_nats[nat.key] = (nat, attachments)
+    reported: set[str] = set()
+    for eip in network.elastic_ips:
+        if not eip.certain or eip.implicit:
+            continue
+        used_by: list[Resource] = []
+        vpc = None
+        if eip.instance is not None and "InstanceId" in eip.properties:
+            vpc = eip.instance.subnet.vpc if eip.instance.subnet is not None else None
+            used_by.append(eip.instance)
+        for nat, _ in late_nats.values():
+            if _names(nat.allocation_id, eip) and nat.subnet is not None:
+                vpc = vpc or nat.subnet.vpc
+                used_by.append(nat)
+        attachments = _internet_attachments(network, vpc)
+        if not used_by or not attachments or network.created_after(eip, attachments):
+            continue
+        reported.update(user.key for user in used_by)
+        yield Problem(eip, _eip_message(eip, used_by, attachments))
+    for key, (nat, attachments) in late_nats.items():
+        if key not in reported:
+            yield Problem(nat, _nat_message(nat, attachments))
+
+
+def _internet_attachments(network: Network, vpc: Vpc | None) -> list[GatewayAttachment]:
+    """The attachments of internet gateways to `vpc`; none unless one certainly exists."""
+    if vpc is None or not vpc.certain:
+        return []
+    found = [
+        attachment
+        for attachment in network.gateway_attachments
+        if attachment.vpc is vpc and isinstance(attachment.gateway, InternetGateway)
+    ]
+    if not any(a.certain and a.gateway is not None and a.gateway.certain for a in found):
+        return []
+    return found
+
+
+def _names(value: object, eip: ElasticIp) -> bool:
+    return isinstance(value, ResourceRef) and value.key == eip.key
+
+
+def _nat_message(nat: NatGateway, attachments: list[GatewayAttachment]) -> str:
+    attachment = attachments[0].logical_id
+    return (
+        f"Public NAT gateway {nat.logical_id} does not depend on {attachment}, which attaches the "
+        "internet gateway to its VPC, so CloudFormation may create it first and it fails with "
+        f"Gateway.NotAttached; add DependsOn: {attachment} to the NAT gateway (or to its Elastic "
+        "IP)."
+    )
+
+
+def _eip_message(
+    eip: ElasticIp, used_by: list[Resource], attachments: list[GatewayAttachment]
+) -> str:
+    attachment = attachments[0].logical_id
+    user = used_by[0]
+    if isinstance(user, NatGateway):
+        what = (
+            f"NAT gateway {user.logical_id}, which waits only for the address, fails with "
+            "Gateway.NotAttached when CloudFormation creates it before the attachment"
+        )
+    else:
+        what = (
+            f"its association with instance {user.logical_id} fails when CloudFormation "
+            "makes it before the attachment"
+        )
+    return (
+        f"Elastic IP {eip.logical_id} is used in a VPC of this template but does not depend on "
+        f"{attachment}, which attaches the VPC's internet gateway: {what}; add DependsOn: "
+        f"{attachment} to the Elastic IP."
+    )
 
 
 def _attachments_to(
