@@ -5,9 +5,13 @@ Reports a subnet with `MapPublicIpOnLaunch: true`, and an instance or network in
 `AssociatePublicIpAddress: true` (in its `NetworkInterfaces`), whose subnet has no route to an
 internet gateway: its effective route table (its association, or the VPC's main route table)
 certainly has no IPv4 route to an internet gateway, and its default route, if any, goes to a NAT
-gateway, a virtual private gateway, a transit gateway or a peering connection. A default route
-to a firewall or Gateway Load Balancer endpoint, a network interface or an instance (an
-inspection appliance in front of the internet gateway) keeps the rule silent. A subnet without
+gateway, a virtual private gateway, a transit gateway or a peering connection, or to an
+instance or network interface that cannot send the replies out as they came: one that keeps its
+source/destination check on (it drops them, see VPC110), or a NAT instance (its check off)
+in a VPC whose internet gateway has no ingress routing (edge association) that would bring the
+inbound half of the traffic through it too. A default route to a firewall or Gateway Load
+Balancer endpoint, or to an instance or interface where ingress routing exists (an inspection
+appliance in front of the internet gateway), keeps the rule silent. A subnet without
 an association is taken to use the main route table only when the template routes its VPC (a
 route table or a gateway attachment of its own) and no route or association names a table or
 subnet vpclint cannot know (otherwise another stack may route it).
@@ -18,7 +22,8 @@ undecided `Fn::If` or from outside the template (a parameter without default,
 
 ## Why it matters
 A public IPv4 address works only through an internet gateway: traffic from the internet reaches
-the address, but the replies follow the subnet's route table and never get back. The address
+the address, but the replies follow the subnet's route table and never get back (a NAT instance
+sends them under its own address, which the client does not expect). The address
 does nothing but cost money (AWS charges for every public IPv4 address) and suggest an exposure
 that does not exist, or hides the real mistake: the subnet was meant to be public and is
 associated with the wrong route table.
@@ -43,7 +48,7 @@ from collections.abc import Iterator
 
 from vpclint.findings import Problem
 from vpclint.judge.routes import certainly_private
-from vpclint.model import Network, NetworkInterface, RouteTable, Subnet
+from vpclint.model import Network, NetworkInterface, RouteTable, Subnet, TargetKind
 
 ID = "VPC505"
 NAME = "public-ip-in-private-subnet"
@@ -102,6 +107,12 @@ def _how_routed(subnet: Subnet) -> str:
     table = subnet.route_table
     if not isinstance(table, RouteTable):
         return "route table unknown"
-    if table.is_main:
-        return "it uses the VPC's main route table"
-    return f"route table {table.logical_id}"
+    where = "the VPC's main route table" if table.is_main else f"route table {table.logical_id}"
+    default = next((r for r in table.routes if r.destination == "0.0.0.0/0"), None)
+    if default is not None and default.target.kind in (
+        TargetKind.INSTANCE,
+        TargetKind.NETWORK_INTERFACE,
+    ):
+        target = default.target.describe()
+        return f"{where} sends 0.0.0.0/0 to {target}, which does not pass replies out unchanged"
+    return f"it uses {where}" if table.is_main else where

@@ -1,4 +1,4 @@
-"""A route, NAT gateway or Elastic IP without the gateway attachment it needs, or not waiting for it.
+"""A route, NAT gateway or Elastic IP lacks the gateway attachment it needs or does not wait for it.
 
 ## What it does
 Checks every `AWS::EC2::Route` whose `GatewayId` names an internet gateway or a virtual private

@@ -4,6 +4,7 @@ node groups launch from."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from vpclint.builder.core import Builder, Constructor, as_bool, named_id
@@ -51,8 +52,7 @@ def instance(b: Builder, base: Resource) -> None:
             made.security_groups = primary.security_groups
             made.associate_public_ip = primary.associate_public_ip
             if not primary.implicit:
-                # An interface resource attached by ID: its own check decides what it forwards.
-                made.source_dest_check = primary.source_dest_check
+                _share_check(made, primary, "SourceDestCheck" in props)
         else:
             made.subnet = b.lookup(props.get("SubnetId"), Subnet)
             groups = props.get("SecurityGroupIds", props.get("SecurityGroups"))
@@ -69,8 +69,70 @@ def instance(b: Builder, base: Resource) -> None:
         if profile is None and launch is not None:
             profile = launch.profile
         made.iam_policies, made.iam_actions = iam_of_profile(b, profile)
+        changed = _check_changed_at_boot(b, made, template)
+        if changed is not None:
+            # A NAT instance often turns its check off from its user data or cfn-init.
+            if made.source_dest_check is not False:
+                made.source_dest_check = changed
+            for interface in made.network_interfaces:
+                if not interface.implicit and interface.source_dest_check is not False:
+                    interface.source_dest_check = changed
 
     b.wiring.append(wire)
+
+
+def _share_check(made: Instance, primary: NetworkInterface, set_by_instance: bool) -> None:
+    """An interface resource attached by ID as the primary one: its own check decides what it
+    forwards, unless the instance sets the check too (that setting applies to its primary
+    interface); when the two disagree, which one wins is not known."""
+    if not set_by_instance or made.source_dest_check == primary.source_dest_check:
+        made.source_dest_check = primary.source_dest_check
+        return
+    unknown = Unknown(
+        f"instance {made.logical_id} and its interface {primary.logical_id} set SourceDestCheck "
+        "differently"
+    )
+    made.source_dest_check = primary.source_dest_check = unknown
+
+
+# "source-dest-check" (the CLI), "SourceDestCheck" (the SDKs and the API).
+_CHECK_CHANGE = r"source[-_ ]?dest(ination)?[-_ ]?check"
+
+
+def _check_changed_at_boot(b: Builder, made: Instance, template: Any) -> Unknown | None:
+    """Unknown when the instance may change its source/destination check itself: its user data
+    or metadata, or those of its launch template, mention the check (or the launch template is
+    not the template's)."""
+    bodies: list[Any] = [b.body_of(made)]
+    if template is not None:
+        reference = (
+            template.get("LaunchTemplateId", template.get("LaunchTemplateName"))
+            if isinstance(template, dict)
+            else None
+        )
+        found = b.same_stack(reference, "AWS::EC2::LaunchTemplate")
+        if found is None:
+            return Unknown(f"the launch template of {made.logical_id} is outside the template")
+        bodies.append(found[0].resources.get(found[1]))
+    for body in bodies:
+        if not isinstance(body, dict):
+            continue
+        props = body.get("Properties")
+        rest = {key: value for key, value in body.items() if key != "Properties"}
+        if isinstance(props, dict):  # all but the property that sets the check itself
+            rest["Properties"] = {k: v for k, v in props.items() if k != "SourceDestCheck"}
+        if _mentions_check(rest):
+            return Unknown(f"{made.logical_id} may turn its source/destination check off at boot")
+    return None
+
+
+def _mentions_check(node: Any) -> bool:
+    """Whether any key or text in a template node mentions the source/destination check."""
+    if isinstance(node, dict):
+        return any(_mentions_check(k) or _mentions_check(v) for k, v in node.items())
+    if isinstance(node, list):
+        return any(_mentions_check(item) for item in node)
+    return isinstance(node, str) and re.search(_CHECK_CHANGE, node, re.IGNORECASE) is not None
 
 
 def _inline_interface(b: Builder, owner: Instance, index: int, spec: Any) -> NetworkInterface:

@@ -21,8 +21,11 @@ from typing import Any
 from vpclint.judge.addresses import IPAddress, piece_starts
 from vpclint.judge.flows import Verdict
 from vpclint.model import (
+    Instance,
+    InternetGateway,
     IPNetwork,
     Network,
+    NetworkInterface,
     PrefixList,
     RoutePropagation,
     RouteTable,
@@ -240,8 +243,19 @@ _NOT_INTERNET = {
 }
 
 
+_APPLIANCES = {TargetKind.INSTANCE, TargetKind.NETWORK_INTERFACE}
+
+
 def certainly_private(subnet: Subnet) -> bool:
-    """True when the subnet's route table certainly sends nothing IPv4 to the internet."""
+    """True when the subnet's route table certainly sends nothing IPv4 to the internet: the
+    replies of a public address in it never reach the internet as they left.
+
+    A default route to an instance or network interface counts as private when the target
+    drops what it should forward (its source/destination check is on), or forwards it (a NAT
+    instance, which replaces the source address) while no ingress routing (an edge association
+    of the VPC's internet gateway) brings inbound traffic through it; otherwise it may be an
+    appliance in front of the internet gateway, and the answer is not known.
+    """
     if subnet.is_public is not False:
         return False
     table = subnet.route_table
@@ -249,12 +263,46 @@ def certainly_private(subnet: Subnet) -> bool:
         return False
     for route in table.routes:
         destination = route.destination
-        if route.target.kind is TargetKind.INTERNET_GATEWAY:
+        kind = route.target.kind
+        if kind is TargetKind.INTERNET_GATEWAY:
             if not (isinstance(destination, str) and ":" in destination):
                 return False  # any IPv4 (or unknown) destination through the gateway
-        elif _may_be_default(destination) and route.target.kind not in _NOT_INTERNET:
+        elif not _may_be_default(destination) or kind in _NOT_INTERNET:
+            continue
+        elif kind not in _APPLIANCES or not _no_way_back(route.target.resource, subnet):
             return False  # a firewall endpoint, appliance or unknown target
     return True
+
+
+def forwards(target: Instance | NetworkInterface) -> bool | Unknown:
+    """Whether an instance or network interface that a route names forwards traffic addressed
+    to others: only with its source/destination check off. An interface attached to an
+    instance that turns the check off may be that instance's primary one (which the instance's
+    setting governs)."""
+    check = target.source_dest_check
+    if isinstance(target, NetworkInterface) and target.instance is not None and check is True:
+        owner = target.instance.source_dest_check
+        if owner is not True:
+            return Unknown(f"instance {target.instance.logical_id} may turn the check off")
+    return check if isinstance(check, Unknown) else not check
+
+
+def _no_way_back(target: object, subnet: Subnet) -> bool:
+    """Whether replies sent to `target` certainly do not leave for the internet unchanged."""
+    if not isinstance(target, (Instance, NetworkInterface)) or not target.certain:
+        return False
+    forwarding = forwards(target)
+    if forwarding is False:
+        return True  # dropped
+    vpc = subnet.vpc
+    if forwarding is not True or vpc is None:
+        return False
+    if any(table.gateway_associations for table in vpc.route_tables):
+        return False
+    gateways = [attachment.gateway for attachment in vpc.gateway_attachments]
+    if not any(isinstance(g, InternetGateway) and g.certain for g in gateways):
+        return False  # the internet gateway, and its ingress routing, may be elsewhere
+    return all(g is not None and not g.edge_associations for g in gateways)
 
 
 def _may_be_default(destination: object) -> bool:
