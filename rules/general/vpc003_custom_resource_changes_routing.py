@@ -6,7 +6,13 @@ properties name a route table, a network ACL or a transit gateway route table of
 What its code does is not in the template: it may add or replace routes, associate subnets,
 or rewrite entries. vpclint then treats those route tables as not certain (reach answers
 unknown through them) and the VPC's main route table as possibly changed, so that no answer
-rests on a route that may not be there. It is information, not an error.
+rests on a route that may not be there. It also reports a custom resource whose value is the
+route table of a route, a subnet or gateway association or an endpoint
+(`RouteTableId: !GetAtt Lookup.RouteTableId`): that table was made or looked up outside the
+template, so what those routes and associations change is not analysed (and a subnet without
+an association of its own may be the one associated). A route table from a nested stack's
+output is analysed when the nested template is loaded (VPC002 reports one that is not). It is
+information, not an error.
 
 ## Why it matters
 Custom resources are a common way to do what CloudFormation cannot: a route to a Network
@@ -21,6 +27,12 @@ FirewallRoutes:
   Properties:
     ServiceToken: !GetAtt RouteFunction.Arn
     RouteTableId: !Ref PrivateRouteTable
+PeeringRoute:
+  Type: AWS::EC2::Route
+  Properties:
+    RouteTableId: !GetAtt TableLookup.RouteTableId   # TableLookup: a Custom:: resource
+    DestinationCidrBlock: 192.168.0.0/16
+    VpcPeeringConnectionId: !Ref Peering
 ```
 
 ## Fix

@@ -169,8 +169,19 @@ def _names(value: object, eip: ElasticIp) -> bool:
     return isinstance(value, ResourceRef) and value.key == eip.key
 
 
+def _wait_for(subject: Resource, attachment: GatewayAttachment) -> str:
+    """What `subject` can name in DependsOn to wait for the attachment: the attachment, or the
+    nested stack of its own template that holds it."""
+    inner, outer = attachment.stack, subject.stack
+    if inner == outer:
+        return attachment.logical_id
+    if not outer or inner.startswith(outer + "/"):
+        return inner[len(outer) + 1 if outer else 0 :].split("/", 1)[0]
+    return f"{attachment.logical_id} (stack {inner})"
+
+
 def _nat_message(nat: NatGateway, attachments: list[GatewayAttachment]) -> str:
-    attachment = attachments[0].logical_id
+    attachment = _wait_for(nat, attachments[0])
     return (
         f"Public NAT gateway {nat.logical_id} does not depend on {attachment}, which attaches the "
         "internet gateway to its VPC, so CloudFormation may create it first and it fails with "
@@ -182,7 +193,7 @@ def _nat_message(nat: NatGateway, attachments: list[GatewayAttachment]) -> str:
 def _eip_message(
     eip: ElasticIp, used_by: list[Resource], attachments: list[GatewayAttachment]
 ) -> str:
-    attachment = attachments[0].logical_id
+    attachment = _wait_for(eip, attachments[0])
     user = used_by[0]
     if isinstance(user, NatGateway):
         what = (
@@ -246,7 +257,7 @@ def _no_dependency(
     vpc: Vpc,
     attachments: list[GatewayAttachment],
 ) -> str:
-    attachment = attachments[0].logical_id
+    attachment = _wait_for(route, attachments[0])
     return (
         f"Route {route.logical_id} sends {_destination(route)} to {_kind(gateway)} "
         f"{gateway.logical_id} but does not depend on {attachment}, which attaches it to "

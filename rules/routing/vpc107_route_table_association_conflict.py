@@ -4,7 +4,11 @@
 Reports an `AWS::EC2::SubnetRouteTableAssociation` that cannot be created:
 
 - a second (third, ...) association of a subnet that another association already gives a route
-  table; the finding points at each association after the first one in the file;
+  table; the finding points at each association after the first one, in the order
+  CloudFormation creates them where one waits for another (a `DependsOn`, a reference, or an
+  output of the nested stack that holds the other one, whatever stack declares it), and in file
+  order otherwise. With nested stacks loaded, this covers a parent template that associates a
+  subnet a nested stack already associates (`Resource.AlreadyAssociated`);
 - an association of a subnet with a route table of a different VPC (both VPCs in the template).
 
 Associations under an undecided `Condition` are left out (two associations under opposite
@@ -48,9 +52,12 @@ def check(network: Network) -> Iterator[Problem]:
     for subnet in network.subnets:
         if not subnet.certain:
             continue
+        found = [a for a in subnet.associations if a.certain]
+        # The one CloudFormation creates first stands; one that waits for another (through
+        # DependsOn, a reference, or a nested stack's output) comes later; else file order.
         certain = sorted(
-            (a for a in subnet.associations if a.certain),
-            key=lambda association: association.mark,
+            found,
+            key=lambda a: (sum(network.created_after(a, [b]) for b in found if b is not a), a.mark),
         )
         for index, association in enumerate(certain):
             table = association.route_table

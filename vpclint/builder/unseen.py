@@ -1,6 +1,7 @@
 """What hides part of the network, gathered once everything is wired: the gaps the expand step
 found (a transform, a nested stack, a loop), imports of values no checked stack exports, and
-custom resources handed route tables or network ACLs (which they may change).
+custom resources handed route tables or network ACLs (which they may change), or that supply
+the route table of a route or association (a table vpclint cannot see).
 
 A route table a custom resource is given may have routes the template does not show: its
 routes stop being certain (`RouteTable.changed_by`), so that no answer rests on them.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vpclint.builder.core import Builder, StackSource
+from vpclint.builder.core import Builder, StackSource, named_id
 from vpclint.model import (
     NetworkAcl,
     Origin,
@@ -88,20 +89,57 @@ def _custom_resources(builder: Builder, stack: StackSource) -> None:
             for ref in _references(resolver.properties(logical_id))
             if isinstance(found := builder.network.resources.get(ref.key), _CHANGEABLE)
         ]
-        if not handed:
+        supplied = _supplied_route_tables(builder, stack, logical_id)
+        if not handed and not supplied:
             continue
         subject = _subject(builder, stack, logical_id, mark_of(body))
         for found in handed:
             if isinstance(found, RouteTable):
                 found.changed_by.append(subject)
-        names = ", ".join(dict.fromkeys(found.logical_id for found in handed))
-        reason = (
-            f"custom resource {logical_id} is given {names} and may change routes or "
-            "associations that the template does not show"
-        )
+        reasons = []
+        if handed:
+            names = ", ".join(dict.fromkeys(found.logical_id for found in handed))
+            reasons.append(
+                f"is given {names} and may change routes or associations that the template "
+                "does not show"
+            )
+        if supplied:
+            reasons.append(
+                f"supplies the route table of {', '.join(supplied)}, which is then not known"
+            )
+        reason = f"custom resource {logical_id} {'; it '.join(reasons)}"
         builder.network.unseen.append(Unseen("custom-resource", subject, reason, subject.mark))
         counts = builder.network.counts.setdefault(stack.origin.path, [0, 0])
         counts[1] += 1
+
+
+_TABLE_PROPERTIES = ("RouteTableId", "RouteTableIds")
+
+
+def _supplied_route_tables(builder: Builder, stack: StackSource, custom: str) -> list[str]:
+    """The modelled resources of the stack (routes, associations, endpoints) whose route table
+    is a value of the custom resource (`Ref` or `Fn::GetAtt` of it): a table it made or
+    looked up, so their routes and associations are on a table vpclint cannot see."""
+    found = []
+    for logical_id, body in stack.resolver.resources.items():
+        props = body.get("Properties") if isinstance(body, dict) else None
+        if not isinstance(props, dict):
+            continue
+        if not any(_names(props.get(name), custom) for name in _TABLE_PROPERTIES):
+            continue
+        resource = builder.network.resources.get(qualified(stack.origin.stack, logical_id))
+        if resource is not None and not resource.implicit:
+            found.append(logical_id)
+    return found
+
+
+def _names(node: Any, logical_id: str) -> bool:
+    """Whether a written value refers to the resource (`Ref` or `Fn::GetAtt`), at any depth."""
+    if isinstance(node, dict):
+        return named_id(node) == logical_id or any(_names(v, logical_id) for v in node.values())
+    if isinstance(node, list):
+        return any(_names(item, logical_id) for item in node)
+    return False
 
 
 def _property_at(resource: Resource, mark: Any) -> str:

@@ -116,19 +116,38 @@ class Network:
         """Whether CloudFormation creates `resource` only after one of `others` exists.
 
         A dependency behind an undecided Fn::If counts: a rule that warns about a missing
-        dependency stays silent when one might exist.
+        dependency stays silent when one might exist. A nested stack's resources exist once its
+        stack resource (`AWS::CloudFormation::Stack`) does, and are created only after what
+        that stack resource waits for.
         """
-        wanted = {other.key for other in others}
+        wanted = set()
+        for other in others:
+            wanted.add(other.key)
+            wanted.update(self._enclosing_stacks(other.key))
         seen = {resource.key}
         pending = [resource.key]
         while pending:
-            for name in self.dependencies.get(pending.pop(), ()):
+            key = pending.pop()
+            names = set(self.dependencies.get(key, ()))
+            for stack in self._enclosing_stacks(key):
+                names.update(self.dependencies.get(stack, ()))
+            for name in names:
                 if name in wanted:
                     return True
                 if name not in seen:
                     seen.add(name)
                     pending.append(name)
         return False
+
+    def _enclosing_stacks(self, key: str) -> list[str]:
+        """The keys of the stack resources that hold the resource `key`, innermost first."""
+        found = []
+        while "/" in key:
+            key = key.rsplit("/", 1)[0]
+            if key not in self.dependencies:
+                break  # a linked stack's name, not a resource of another stack
+            found.append(key)
+        return found
 
     def find(self, name: str) -> Resource | None:
         """The resource a person names: by key ("network/VPC"), or by logical ID when one
