@@ -12,6 +12,15 @@ parameter without default, a load balancer or subnet under an undecided `Conditi
 and zone IDs mixed keep it silent. Subnets on an Outpost or in a Local Zone, where one subnet is
 allowed, are not checked for the two-zone minimum.
 
+Load balancers that a Kubernetes controller creates at run time for an `AWS::EKS::Cluster` are
+not in the template and are not checked, nor are the subnet tags they are found by. The AWS
+Load Balancer Controller takes the subnets tagged `kubernetes.io/role/elb` (internet-facing) or
+`kubernetes.io/role/internal-elb` (internal) when any subnet has that tag, and from v2.12.1 on,
+when none has it, the subnets whose reachability (public or private) matches the scheme
+(https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/deploy/subnet_discovery/).
+Untagged subnets are therefore not a certain failure, and which scheme and controller version a
+cluster will use is not in the template.
+
 ## Why it matters
 AWS rejects both: an Application Load Balancer must have subnets in at least two Availability
 Zones, and a load balancer takes at most one subnet per zone. The stack fails when it creates
