@@ -523,6 +523,35 @@ def test_nat_instance_forwards_only_without_the_source_destination_check() -> No
     assert answer.fix == "set SourceDestCheck: false on NatInstance"
 
 
+def test_a_nat_instance_that_turns_its_check_off_at_boot_may_forward() -> None:
+    user_data = (
+        "      UserData:\n"
+        "        Fn::Base64: aws ec2 modify-instance-attribute --no-source-dest-check\n"
+    )
+    booted = fixture("nat-instance.yaml", ("      SourceDestCheck: false\n", user_data))
+    answer = reach(booted, "AppServer", "internet")
+    assert answer.verdict == UNKNOWN
+    assert "NatInstance may turn its source/destination check off at boot" in answer.explanation
+
+
+def test_a_nat_instance_whose_primary_interface_is_the_templates() -> None:
+    # The instance's SourceDestCheck applies to its primary interface, which sets none itself.
+    interface = (
+        "      NetworkInterfaces: [{NetworkInterfaceId: !Ref NatInterface, DeviceIndex: '0'}]\n"
+        "  NatInterface:\n"
+        "    Type: AWS::EC2::NetworkInterface\n"
+        "    Properties: {SubnetId: !Ref PublicSubnet, GroupSet: [!Ref NatGroup]}\n"
+    )
+    attached = fixture(
+        "nat-instance.yaml",
+        ("      SubnetId: !Ref PublicSubnet\n      SecurityGroupIds: [!Ref NatGroup]\n", ""),
+        ("      SourceDestCheck: false\n", "      SourceDestCheck: false\n" + interface),
+    )
+    answer = reach(attached, "AppServer", "internet")
+    assert answer.verdict == UNKNOWN  # the two settings disagree: which wins is not known
+    assert "set SourceDestCheck differently" in answer.explanation
+
+
 # -- services ------------------------------------------------------------------------------------
 
 

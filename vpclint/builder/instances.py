@@ -31,7 +31,9 @@ def network_interface(b: Builder, base: Resource) -> None:
         made.security_groups = b.placed_groups(props.get("GroupSet"), made.subnet)
         b.join_groups(made, made.security_groups)
 
-    b.wiring.append(wire)
+    # Before any instance's wiring: an instance takes its subnet and groups from its primary
+    # interface, wherever the template declares that interface.
+    b.wiring.insert(0, wire)
 
 
 def instance(b: Builder, base: Resource) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from vpclint.judge.flows import ANY_CLIENT, Peer
+from vpclint.judge.routes import forwards
 from vpclint.model import Firewall, Instance, NetworkInterface, Subnet, VpcEndpoint
 from vpclint.reach import answer as codes
 from vpclint.reach.answer import Path, one_of
@@ -31,23 +32,25 @@ def through_appliance(
     interface = resource if isinstance(resource, NetworkInterface) else None
     instance = resource if isinstance(resource, Instance) else getattr(resource, "instance", None)
     holder = instance or interface
-    check = holder.source_dest_check if holder is not None else Unknown("unknown target")
+    # Whether it forwards: the route's own target decides (an interface may be a secondary one).
+    target_box = interface or instance
+    forwarding = forwards(target_box) if target_box is not None else Unknown("unknown target")
     where = holder.subnet if holder is not None else None
     name = holder.logical_id if holder is not None else "?"
     if where is None:
         path.unknown(name, f"the subnet of {name} is not known")
         return
     path.hop(name, "appliance", f"in subnet {where.logical_id}")
-    if check is not False:
-        if isinstance(check, Unknown):
-            path.unknown(name, f"whether {name} forwards traffic: {check.reason}")
+    if forwarding is not True:
+        if isinstance(forwarding, Unknown):
+            path.unknown(name, f"whether {name} forwards traffic: {forwarding.reason}")
         else:
             path.block(
                 codes.SOURCE_DEST_CHECK,
                 name,
                 f"{name} keeps its source/destination check on, so it drops traffic that "
                 "is not addressed to it and cannot forward it",
-                f"set SourceDestCheck: false on {name}",
+                f"set SourceDestCheck: false on {target_box.logical_id if target_box else name}",
             )
         return
     path.condition(f"{name} forwards the traffic (NAT or routing is configured on it)")
