@@ -65,7 +65,13 @@ from vpclint.model.security import (
     SecurityGroupRule,
     known_entry,
 )
-from vpclint.model.vpc import Subnet, Vpc, is_regular_zone, subnets_by_zone
+from vpclint.model.vpc import (
+    Subnet,
+    Vpc,
+    is_placeholder_zone,
+    is_regular_zone,
+    subnets_by_zone,
+)
 from vpclint.model.workloads import (
     LOAD_BALANCER_ADDRESSES,
     EndpointType,
@@ -143,6 +149,7 @@ __all__ = [
     "VpnGateway",
     "Workload",
     "block_of",
+    "is_placeholder_zone",
     "is_regular_zone",
     "known_entry",
     "network_of",
