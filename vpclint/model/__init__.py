@@ -48,6 +48,7 @@ from vpclint.model.gateways import (
 )
 from vpclint.model.network import AmbiguousName, Network, Unseen
 from vpclint.model.routing import (
+    CrossZoneNatRoute,
     GatewayRouteTableAssociation,
     Route,
     RouteTable,
@@ -97,6 +98,7 @@ __all__ = [
     "TCP",
     "UDP",
     "AmbiguousName",
+    "CrossZoneNatRoute",
     "CustomerGateway",
     "EgressOnlyInternetGateway",
     "ElasticIp",
