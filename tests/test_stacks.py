@@ -289,12 +289,12 @@ def test_a_cdk_assembly_and_a_stage_with_a_nested_stack() -> None:
 
 
 def test_a_cdk_app_with_one_nat_gateway_gives_only_information() -> None:
-    """natGateways: 1 is a cost decision: no error or warning, one VPC110 for the VPC."""
+    """natGateways: 1 is a cost decision: no error or warning, one VPC111 for the VPC."""
     exit_code, files = check(CDK / "single-nat")
     template = CDK / "single-nat" / "cdk.out" / "SingleNatStack.template.json"
     assert exit_code == 0
-    assert [(f["rule"], f["severity"]) for f in files[0]["findings"]] == [("VPC110", "info")]
-    assert findings(files, "VPC110") == [
+    assert [(f["rule"], f["severity"]) for f in files[0]["findings"]] == [("VPC111", "info")]
+    assert findings(files, "VPC111") == [
         ("SingleNatStack.template.json", "Vpc8378EB38", line_of(template, '"Vpc8378EB38": {'))
     ]
     (finding,) = files[0]["findings"]

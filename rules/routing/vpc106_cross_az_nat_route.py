@@ -8,7 +8,7 @@ subnet's own zone has a public NAT gateway of the same VPC: the route names the 
 copied route table, a shared table). The finding points at the route, once for every subnet
 that uses it in the wrong zone. A design with fewer NAT gateways than zones (one NAT gateway
 for the VPC, CDK's `natGateways: 1`) is a cost decision, reported once per VPC as information
-by VPC110.
+by VPC111.
 
 Availability Zones are compared by name (`AvailabilityZone`, literal or from
 `!Select [n, !GetAZs ""]`); the rule stays silent when either zone is not known (a parameter
@@ -59,7 +59,7 @@ def check(network: Network) -> Iterator[Problem]:
     for found in network.nat_routes_across_zones():
         own = found.own_zone_nat
         if own is None:
-            continue  # fewer NAT gateways than zones, on purpose: VPC110
+            continue  # fewer NAT gateways than zones, on purpose: VPC111
         subnet, route, nat = found.subnet, found.route, found.nat
         zone, other = subnet.availability_zone, nat.subnet.availability_zone
         yield Problem(

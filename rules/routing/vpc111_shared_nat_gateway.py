@@ -45,7 +45,7 @@ from collections.abc import Iterator
 from vpclint.findings import Problem
 from vpclint.model import CrossZoneNatRoute, Network
 
-ID = "VPC110"
+ID = "VPC111"
 NAME = "shared-nat-gateway"
 SEVERITY = "info"
 
