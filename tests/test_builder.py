@@ -102,6 +102,98 @@ def test_vpc_block_from_ipam_is_unknown() -> None:
     assert vpc.networks is None
 
 
+def test_default_acl_gets_the_ipv6_entries_once_and_ipam_ipv4_blocks_stay_ipv4() -> None:
+    net = network("""
+        Ipv6A:
+          Type: AWS::EC2::VPCCidrBlock
+          Properties: {VpcId: !Ref VPC, AmazonProvidedIpv6CidrBlock: true}
+        Ipv6B:
+          Type: AWS::EC2::VPCCidrBlock
+          Properties: {VpcId: !Ref VPC, Ipv6IpamPoolId: ipam-pool-6, Ipv6NetmaskLength: 56}
+        FromIpv4Pool:
+          Type: AWS::EC2::VPCCidrBlock
+          Properties: {VpcId: !Ref VPC, Ipv4IpamPoolId: ipam-pool-4, Ipv4NetmaskLength: 20}
+    """)
+    vpc = by_id(net, "VPC")
+    entries = [
+        (e.logical_id, e.rule_number, e.cidr_ipv4 or e.cidr_ipv6)
+        for e in vpc.default_network_acl.entries
+    ]
+    assert entries == [
+        ("VPC.DefaultNetworkAcl.Ingress100", 100, "0.0.0.0/0"),
+        ("VPC.DefaultNetworkAcl.Egress100", 100, "0.0.0.0/0"),
+        ("VPC.DefaultNetworkAcl.Ingress101", 101, "::/0"),
+        ("VPC.DefaultNetworkAcl.Egress101", 101, "::/0"),
+    ]
+    assert len(vpc.ipv6_blocks) == 2
+    assert vpc.cidr_blocks[0] == "10.0.0.0/16"
+    assert isinstance(vpc.cidr_blocks[1], Unknown) and len(vpc.cidr_blocks) == 2
+
+
+def test_cdk_placeholder_zones_are_unknown() -> None:
+    net = network("""
+        CdkSubnet:
+          Type: AWS::EC2::Subnet
+          Properties: {VpcId: !Ref VPC, CidrBlock: 10.0.5.0/24, AvailabilityZone: dummy1a}
+        RealSubnet:
+          Type: AWS::EC2::Subnet
+          Properties: {VpcId: !Ref VPC, CidrBlock: 10.0.6.0/24, AvailabilityZone: us-east-1a}
+    """)
+    placeholder = by_id(net, "CdkSubnet")
+    assert isinstance(placeholder.availability_zone, Unknown)
+    assert "CDK placeholder zone dummy1a" in placeholder.availability_zone.reason
+    assert placeholder.zone is None
+    assert by_id(net, "RealSubnet").zone == ("name", "us-east-1a")
+
+
+@pytest.mark.parametrize(
+    ("extra", "tier"),
+    [
+        ("", Tier.PUBLIC),  # the flag alone, no default route: meant to be public
+        (
+            """
+            Nat:
+              Type: AWS::EC2::NatGateway
+              Properties: {SubnetId: !Ref PublicSubnet, AllocationId: eipalloc-1}
+            NatRoute:
+              Type: AWS::EC2::Route
+              Properties: {RouteTableId: !Ref Table, DestinationCidrBlock: 0.0.0.0/0,
+                           NatGatewayId: !Ref Nat}
+            """,
+            Tier.UNKNOWN,
+        ),
+        (
+            """
+            Inspection:
+              Type: AWS::EC2::VPCEndpoint
+              Properties: {VpcId: !Ref VPC, VpcEndpointType: GatewayLoadBalancer,
+                           ServiceName: com.amazonaws.vpce.us-east-1.vpce-svc-1,
+                           SubnetIds: [!Ref Flagged]}
+            """,
+            Tier.UNKNOWN,
+        ),
+    ],
+)
+def test_map_public_ip_on_launch_is_a_weak_signal_of_intent(extra: str, tier: Tier) -> None:
+    net = network(
+        textwrap.dedent("""
+        Flagged:
+          Type: AWS::EC2::Subnet
+          Properties: {VpcId: !Ref VPC, CidrBlock: 10.0.7.0/24, MapPublicIpOnLaunch: true}
+        Table:
+          Type: AWS::EC2::RouteTable
+          Properties: {VpcId: !Ref VPC}
+        Association:
+          Type: AWS::EC2::SubnetRouteTableAssociation
+          Properties: {SubnetId: !Ref Flagged, RouteTableId: !Ref Table}
+        """)
+        + textwrap.dedent(extra)
+    )
+    intent = by_id(net, "Flagged").intent
+    assert intent.tier is tier
+    assert intent.source == ("MapPublicIpOnLaunch is true" if tier is Tier.PUBLIC else "")
+
+
 # -- subnets and routing ------------------------------------------------------------------------
 
 

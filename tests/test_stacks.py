@@ -288,6 +288,37 @@ def test_a_cdk_assembly_and_a_stage_with_a_nested_stack() -> None:
     assert exit_code == 1
 
 
+def test_a_cdk_app_with_one_nat_gateway_gives_only_information() -> None:
+    """natGateways: 1 is a cost decision: no error or warning, one VPC111 for the VPC."""
+    exit_code, files = check(CDK / "single-nat")
+    template = CDK / "single-nat" / "cdk.out" / "SingleNatStack.template.json"
+    assert exit_code == 0
+    assert [(f["rule"], f["severity"]) for f in files[0]["findings"]] == [("VPC111", "info")]
+    assert findings(files, "VPC111") == [
+        ("SingleNatStack.template.json", "Vpc8378EB38", line_of(template, '"Vpc8378EB38": {'))
+    ]
+    (finding,) = files[0]["findings"]
+    assert finding["construct"] == "SingleNatStack/Vpc/Resource"
+    assert "no NAT gateway in us-east-1b" in finding["message"]
+
+
+def test_an_environment_agnostic_cdk_app_and_placeholder_zones_lint_clean() -> None:
+    """Zones from Fn::GetAZs, and the CDK's placeholder zones (dummy1a) that are no zones at
+    all: no finding, although the placeholder stack has one NAT gateway for three of them."""
+    out = CDK / "env-agnostic" / "cdk.out"
+    pending = (out / "PendingLookupStack.template.json").read_text(encoding="utf-8")
+    assert '"AvailabilityZone": "dummy1a"' in pending
+    assert pending.count('"Type": "AWS::EC2::NatGateway"') == 1
+    assert '"Fn::GetAZs"' in (out / "AgnosticStack.template.json").read_text(encoding="utf-8")
+    exit_code, files = check(CDK / "env-agnostic")
+    assert exit_code == 0
+    assert len(files) == 2
+    assert [finding for f in files for finding in f["findings"]] == []
+    network = network_of(out / "PendingLookupStack.template.json")
+    assert {type(s.availability_zone).__name__ for s in network.subnets} == {"Unknown"}
+    assert all(s.zone is None for s in network.subnets)
+
+
 def test_collect_files_finds_a_cdk_app() -> None:
     found = collect_files([str(CDK / "two-stacks")])
     assert (str(CDK / "two-stacks" / "cdk.out"), True) in found

@@ -3,9 +3,9 @@
 #
 #     tools/synth_cdk_fixtures.sh
 #
-# For each project root under tests/fixtures/cdk/ (two-stacks, stage-nested) it synthesizes
-# app.js into that folder's cdk.out/, the cloud assembly vpclint reads (manifest.json, the stack
-# templates, stage sub-assemblies, nested stack templates).
+# For each project root under tests/fixtures/cdk/ (two-stacks, stage-nested, single-nat,
+# env-agnostic) it synthesizes app.js into that folder's cdk.out/, the cloud assembly vpclint
+# reads (manifest.json, the stack templates, stage sub-assemblies, nested stack templates).
 #
 # Why the output is committed: the tests must not need the network, Node.js or the CDK. Only this
 # script does: Node.js 20 or newer and npm with access to the npm registry. It installs the
@@ -15,11 +15,16 @@
 # --no-validation` does, without the CDK CLI: CDK_OUTDIR names the output folder and
 # CDK_CONTEXT_JSON carries cdk.json's context plus what the CLI adds by default (path metadata,
 # asset metadata, version reporting). No lookups happen: the stacks have a concrete account and
-# region, and cdk.json gives the Availability Zones that a lookup would otherwise fetch. (The
+# region, and cdk.json gives the Availability Zones that a lookup would otherwise fetch; except in
+# env-agnostic, on purpose: its AgnosticStack has no account or region (zones from Fn::GetAZs),
+# and its PendingLookupStack has no zones in cdk.json, so the CDK writes its placeholder zones
+# (dummy1a, ...) and lists the lookup under "missing" in the manifest, as an app synthesized
+# without the CLI's lookups does (the CLI would look the zones up, with credentials). (The
 # stack-trace switches below are passed here, not written in cdk.json: the CLI warns about
-# "aws:" keys there.) Checked with aws-cdk (the CLI) 2.1148.1: `cdk synth --no-validation` in a
-# copy of each project writes the same manifests, templates, tree.json and asset manifests, byte
-# for byte; only the *.metadata.json files differ, by the stack traces removed here.
+# "aws:" keys there.) Checked with aws-cdk (the CLI) 2.1148.1 for two-stacks and stage-nested:
+# `cdk synth --no-validation` in a copy of each project writes the same manifests, templates,
+# tree.json and asset manifests, byte for byte; only the *.metadata.json files differ, by the
+# stack traces removed here.
 #
 # The output is deterministic (running the script twice gives byte-identical files) and holds no
 # path of the machine that made it:
@@ -38,7 +43,7 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FIXTURES="$REPO/tests/fixtures/cdk"
-APPS=(two-stacks stage-nested)
+APPS=(two-stacks stage-nested single-nat env-agnostic)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/vpclint-cdk.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT

@@ -3,7 +3,8 @@
 In order: `Metadata: {vpclint: {tier: private|public}}` on the subnet, then the words of its
 logical ID and its Name tag (configurable: `private-words`, `public-words`). Words are matched
 whole ("PrivateSubnet1A" → private, subnet, 1, a), so "Publication" is not "public".
-Conflicting signals give unknown.
+Conflicting signals give unknown. When both say nothing, the builder weighs
+`MapPublicIpOnLaunch` once routes and workloads are known (vpclint.builder.vpc.weigh_public_flag).
 """
 
 from __future__ import annotations

@@ -2,10 +2,14 @@
 
 ## What it does
 Checks every subnet that is meant to be public (its `Metadata: {vpclint: {tier: public}}`, or a
-logical ID or Name tag with a word such as *public*, *pub* or *dmz*) or that sets
-`MapPublicIpOnLaunch: true` (unless it is meant to be private), and reports it when its
-effective route table (the one it is associated with, or the VPC's main route table) has no
-`0.0.0.0/0` route to an internet gateway.
+logical ID or Name tag with a word such as *public*, *pub* or *dmz*, or else
+`MapPublicIpOnLaunch: true`), and reports it when its effective route table (the one it is
+associated with, or the VPC's main route table) has no `0.0.0.0/0` route to an internet gateway.
+
+`MapPublicIpOnLaunch: true` is a weak signal: it does not make a subnet meant to be public when
+the subnet holds a Gateway Load Balancer endpoint (an inspection subnet) or certainly sends
+`0.0.0.0/0` to a NAT gateway, a transit gateway, a virtual private gateway, a peering connection
+or a core network (a private design; VPC505 reports the useless flag there).
 
 It stays silent when the default route goes to a VPC endpoint, a network interface or an
 instance (a firewall or Gateway Load Balancer endpoint of an inspection design, or an
@@ -92,12 +96,9 @@ def check(network: Network) -> Iterator[Problem]:
 
 
 def _why_public(subnet: Subnet) -> str | None:
-    """What says the subnet is meant to be public, or None."""
-    if subnet.intent.tier is Tier.PUBLIC:
-        return subnet.intent.source
-    if subnet.intent.tier is Tier.UNKNOWN and subnet.map_public_ip_on_launch is True:
-        return "MapPublicIpOnLaunch is true"
-    return None
+    """What says the subnet is meant to be public (the model weighs MapPublicIpOnLaunch), or
+    None."""
+    return subnet.intent.source if subnet.intent.tier is Tier.PUBLIC else None
 
 
 def _may_reach_internet_otherwise(table: RouteTable) -> bool:

@@ -182,6 +182,8 @@ def build_network(
         )
         if found.default_security_group is not None:
             found.default_security_group.possible_members.extend(builder.unmodelled)
+    for subnet in network.subnets:
+        vpc.weigh_public_flag(subnet)  # needs the routing settled above
     problems = [
         (mark, reason, holder)
         for stack in stacks

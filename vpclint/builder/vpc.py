@@ -6,6 +6,8 @@ from __future__ import annotations
 from vpclint.builder.core import Builder, Constructor, as_bool
 from vpclint.intent import subnet_intent
 from vpclint.model import (
+    EndpointType,
+    Intent,
     NetworkAcl,
     NetworkAclEntry,
     Resource,
@@ -13,7 +15,11 @@ from vpclint.model import (
     SecurityGroup,
     SecurityGroupRule,
     Subnet,
+    TargetKind,
+    Tier,
     Vpc,
+    VpcEndpoint,
+    is_placeholder_zone,
 )
 from vpclint.values import Unknown
 
@@ -69,6 +75,15 @@ def vpc(b: Builder, base: Resource) -> None:
     b.network.vpcs.append(made)
 
 
+# The properties that make an AWS::EC2::VPCCidrBlock an IPv6 block.
+IPV6_BLOCK_PROPERTIES = (
+    "AmazonProvidedIpv6CidrBlock",
+    "Ipv6CidrBlock",
+    "Ipv6IpamPoolId",
+    "Ipv6Pool",
+)
+
+
 def vpc_cidr_block(b: Builder, base: Resource) -> None:
     b.register(base)
 
@@ -77,7 +92,7 @@ def vpc_cidr_block(b: Builder, base: Resource) -> None:
         found = b.lookup(props.get("VpcId"), Vpc)
         if found is None:
             return
-        if "CidrBlock" not in props:
+        if any(key in props for key in IPV6_BLOCK_PROPERTIES):
             if "Ipv6CidrBlock" in props:
                 block = props["Ipv6CidrBlock"]
             else:
@@ -86,10 +101,14 @@ def vpc_cidr_block(b: Builder, base: Resource) -> None:
                 block if base.certain else Unknown(f"{base.logical_id} may not be created")
             )
             if base.certain and found.default_network_acl is not None:
-                # With an IPv6 block AWS adds rule 101 (all ::/0) to the default ACL.
+                # With its first IPv6 block AWS adds rule 101 (all ::/0) to the default ACL,
+                # once: a second block adds no entry.
                 allow_all(found.default_network_acl, 101, ipv6=True)
             return
-        block = props["CidrBlock"]
+        # A literal block, or one IPAM allocates from an IPv4 pool.
+        block = props.get(
+            "CidrBlock", Unknown(f"{base.logical_id} takes its block from IPAM", base.mark)
+        )
         found.cidr_blocks.append(
             block if base.certain else Unknown(f"{base.logical_id} may not be created")
         )
@@ -106,7 +125,7 @@ def subnet(b: Builder, base: Resource) -> None:
         base,
         cidr_block=props.get("CidrBlock"),
         ipv6_cidr_block=props.get("Ipv6CidrBlock"),
-        availability_zone=props.get("AvailabilityZone"),
+        availability_zone=known_zone(props.get("AvailabilityZone"), base),
         map_public_ip_on_launch=as_bool(props.get("MapPublicIpOnLaunch"), False),
         intent=subnet_intent(base.logical_id, metadata, props.get("Tags"), *b.intent_words),
     )
@@ -120,13 +139,71 @@ def subnet(b: Builder, base: Resource) -> None:
     b.first.append(wire)
 
 
+# Default-route targets that give a subnet a way out other than an internet gateway, chosen on
+# purpose: a subnet routed there is not meant to be public, whatever its MapPublicIpOnLaunch.
+_PRIVATE_EGRESS = {
+    TargetKind.NAT_GATEWAY,
+    TargetKind.TRANSIT_GATEWAY,
+    TargetKind.VPN_GATEWAY,
+    TargetKind.PEERING,
+    TargetKind.CORE_NETWORK,
+}
+PUBLIC_FLAG = "MapPublicIpOnLaunch is true"
+
+
+def weigh_public_flag(subnet: Subnet) -> None:
+    """Let `MapPublicIpOnLaunch: true` make a subnet meant to be public, once routing and
+    workloads are wired, when neither Metadata nor names decided its intent.
+
+    The flag is a weak signal (it is often copied along, and harmless on its own): it does not
+    outweigh what the subnet holds (a Gateway Load Balancer endpoint: an inspection subnet) or
+    how it is routed (a certain default route to a NAT, transit or VPN gateway, a peering
+    connection or a core network). Such a subnet stays of unknown intent; VPC505 reports its
+    useless flag.
+    """
+    if subnet.intent.tier is not Tier.UNKNOWN or subnet.map_public_ip_on_launch is not True:
+        return
+    for workload in subnet.workloads:
+        if (
+            isinstance(workload, VpcEndpoint)
+            and workload.certain
+            and workload.endpoint_type is EndpointType.GATEWAY_LOAD_BALANCER
+        ):
+            return
+    table = subnet.route_table
+    if isinstance(table, RouteTable) and table.certain:
+        for route in table.routes:
+            if (
+                route.certain
+                and route.destination == "0.0.0.0/0"
+                and route.target.kind in _PRIVATE_EGRESS
+            ):
+                return
+    subnet.intent = Intent(Tier.PUBLIC, PUBLIC_FLAG)
+
+
+def known_zone(zone: object, subnet: Resource) -> object:
+    """The subnet's zone as written, or Unknown for a CDK placeholder (dummy1a): a stack whose
+    zones the CDK could not look up is synthesized with zones of no region."""
+    if isinstance(zone, str) and is_placeholder_zone(zone):
+        return Unknown(
+            f"subnet {subnet.logical_id} has the CDK placeholder zone {zone}, not a real one",
+            subnet.mark_of("AvailabilityZone"),
+        )
+    return zone
+
+
 def allow_all(acl: NetworkAcl, number: int, ipv6: bool) -> None:
-    """Add a default ACL's allow-everything entries (both directions) for IPv4 or IPv6."""
+    """Add a default ACL's allow-everything entries (both directions) for IPv4 or IPv6, unless
+    AWS already made them: each exists once, however many blocks asked for it."""
     for egress in (False, True):
         direction = "Egress" if egress else "Ingress"
+        name = f"{acl.logical_id}.{direction}{number}"
+        if any(entry.implicit and entry.logical_id == name for entry in acl.entries):
+            continue
         acl.entries.append(
             NetworkAclEntry(
-                f"{acl.logical_id}.{direction}{number}",
+                name,
                 "AWS::EC2::NetworkAclEntry",
                 acl.mark,
                 certain=acl.certain,

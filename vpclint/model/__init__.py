@@ -48,6 +48,7 @@ from vpclint.model.gateways import (
 )
 from vpclint.model.network import AmbiguousName, Network, Unseen
 from vpclint.model.routing import (
+    CrossZoneNatRoute,
     GatewayRouteTableAssociation,
     Route,
     RouteTable,
@@ -65,7 +66,13 @@ from vpclint.model.security import (
     SecurityGroupRule,
     known_entry,
 )
-from vpclint.model.vpc import Subnet, Vpc, is_regular_zone, subnets_by_zone
+from vpclint.model.vpc import (
+    Subnet,
+    Vpc,
+    is_placeholder_zone,
+    is_regular_zone,
+    subnets_by_zone,
+)
 from vpclint.model.workloads import (
     LOAD_BALANCER_ADDRESSES,
     EndpointType,
@@ -91,6 +98,7 @@ __all__ = [
     "TCP",
     "UDP",
     "AmbiguousName",
+    "CrossZoneNatRoute",
     "CustomerGateway",
     "EgressOnlyInternetGateway",
     "ElasticIp",
@@ -143,6 +151,7 @@ __all__ = [
     "VpnGateway",
     "Workload",
     "block_of",
+    "is_placeholder_zone",
     "is_regular_zone",
     "known_entry",
     "network_of",

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
         VpnConnection,
         VpnGateway,
     )
-    from vpclint.model.routing import Route, RouteTable
+    from vpclint.model.routing import CrossZoneNatRoute, Route, RouteTable
     from vpclint.model.security import NetworkAcl, NetworkAclEntry, PrefixList, SecurityGroup
     from vpclint.model.vpc import Subnet, Vpc
     from vpclint.model.workloads import (
@@ -171,6 +171,12 @@ class Network:
             for service in self.workloads
             if isinstance(service, ContainerService) and service.certain and service.fargate is True
         ]
+
+    def nat_routes_across_zones(self) -> list[CrossZoneNatRoute]:
+        """Subnets whose default route goes to a NAT gateway of their VPC in another zone."""
+        from vpclint.model.routing import nat_routes_across_zones
+
+        return nat_routes_across_zones(self.subnets, self.nat_gateways)
 
     @property
     def certain_interface_endpoints(self) -> list[VpcEndpoint]:

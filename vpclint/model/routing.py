@@ -90,3 +90,72 @@ class GatewayRouteTableAssociation(Resource):
 
     gateway: InternetGateway | VpnGateway | Unknown | str | None = None
     route_table: RouteTable | None = None
+
+
+@record(frozen=True, eq=False)
+class CrossZoneNatRoute:
+    """A subnet whose default route goes to a NAT gateway of its VPC in another zone.
+
+    `own_zone_nat` is a certain public NAT gateway of the same VPC in the subnet's own zone,
+    when there is one: the route then looks like a slip, not a design with fewer NAT gateways.
+    """
+
+    subnet: Subnet
+    table: RouteTable
+    route: Route
+    nat: Any  # NatGateway
+    own_zone_nat: Any = None  # NatGateway | None
+
+
+def nat_routes_across_zones(
+    subnets: list[Subnet], nat_gateways: list[Any]
+) -> list[CrossZoneNatRoute]:
+    """Every certain 0.0.0.0/0 route of a certain subnet's table to a certain NAT gateway of its
+    VPC whose subnet is in another known zone of the same region, once per subnet and route.
+
+    Zones are compared by name; an unknown zone (a parameter without default, a CDK
+    placeholder) or zones of two regions decide nothing.
+    """
+    from vpclint.model.gateways import NatGateway
+    from vpclint.model.vpc import Subnet
+
+    found: list[CrossZoneNatRoute] = []
+    for subnet in subnets:
+        zone = subnet.availability_zone
+        if not subnet.certain or not isinstance(zone, str) or subnet.vpc is None:
+            continue
+        table = subnet.route_table
+        if not isinstance(table, RouteTable) or not table.certain:
+            continue
+        for route in table.routes:
+            nat = route.target.resource
+            if not route.certain or route.destination != "0.0.0.0/0":
+                continue
+            if not isinstance(nat, NatGateway) or not nat.certain:
+                continue
+            home = nat.subnet
+            if not isinstance(home, Subnet) or not home.certain or home.vpc is not subnet.vpc:
+                continue
+            other = home.availability_zone
+            if not isinstance(other, str) or other == zone or _region(other) != _region(zone):
+                continue  # the same zone, or one from Fn::GetAZs of the region vpclint assumed
+            own = next(
+                (
+                    candidate
+                    for candidate in nat_gateways
+                    if candidate.certain
+                    and candidate.connectivity_type == "public"
+                    and isinstance(candidate.subnet, Subnet)
+                    and candidate.subnet.certain
+                    and candidate.subnet.vpc is subnet.vpc
+                    and candidate.subnet.availability_zone == zone
+                ),
+                None,
+            )
+            found.append(CrossZoneNatRoute(subnet, table, route, nat, own))
+    return found
+
+
+def _region(zone: str) -> str:
+    """The region of a zone name: us-east-1 for us-east-1a (us-west-2-lax-1 for a Local Zone)."""
+    return zone.rstrip("abcdefghijklmnopqrstuvwxyz")

@@ -125,11 +125,18 @@ class Subnet(Resource):
 # A regular Availability Zone: us-east-1a, or its ID use1-az1 (not a Local or Wavelength Zone).
 # Patterns stay text until first used (re caches them): compiling each at import costs start-up.
 _REGULAR_ZONE = r"^[a-z]{2}(-[a-z]+)+-\d+[a-z]$|^[a-z]+\d+-az\d+$"
+# The zones the CDK writes when it could not look a stack's zones up (dummy1a, dummy1b, ...).
+_PLACEHOLDER_ZONE = r"^dummy\d+[a-z]$"
 
 
 def is_regular_zone(zone: str) -> bool:
     """Whether a zone is a regular Availability Zone, by name or ID."""
     return re.match(_REGULAR_ZONE, zone) is not None
+
+
+def is_placeholder_zone(zone: str) -> bool:
+    """Whether a zone is a CDK placeholder (dummy1a): a zone of no region, so an unknown one."""
+    return re.match(_PLACEHOLDER_ZONE, zone) is not None
 
 
 def subnets_by_zone(items: list[Any]) -> dict[str, list[Subnet]] | None:
