@@ -298,3 +298,35 @@ def test_base_reads_the_old_version_from_git(tmp_path: Path) -> None:
     )
     assert unknown.returncode == 2
     assert "unknown ref 'no-such-ref'" in unknown.stderr
+
+
+def test_a_change_no_entry_explains_is_told_by_the_first_hop_that_differs(tmp_path: Path) -> None:
+    text = BASE.read_text(encoding="utf-8")
+    attachment = (
+        "  InternetGatewayAttachment:\n    Type: AWS::EC2::VPCGatewayAttachment\n    Properties:\n"
+        "      VpcId: {Ref: VPC}\n      InternetGatewayId: {Ref: InternetGateway}\n"
+    )
+    assert attachment in text
+    detached = tmp_path / "detached.yaml"
+    detached.write_text(
+        text.replace(attachment, "").replace("    DependsOn: InternetGatewayAttachment\n", ""),
+        encoding="utf-8",
+    )
+    code, document = changes(BASE, detached)
+    assert code == 0
+    first = paths(document)[0]
+    assert first == (
+        "closed",
+        "internet",
+        "WebInstance",
+        443,
+        [
+            (
+                "now: VPC VPC has no internet gateway attached",
+                "VPC",
+                str(detached),
+                line_of(detached, "  VPC:"),
+                "new",
+            )
+        ],
+    )

@@ -180,7 +180,27 @@ class _Explainer:
         gained = self._unmatched(new, "old")
         lost = self._unmatched(old, "new")
         causes.extend(self._described(gained, lost))
+        if not causes:
+            causes = self._first_difference(old, new)
         return list({(c.text, c.path, c.line): c for c in causes}.values())
+
+    def _first_difference(self, old: Answer | None, new: Answer | None) -> list[Cause]:
+        """No entry of either version explains it (a gateway attachment, a VPC setting): the
+        first hop where the walks part, at the resource it names."""
+        for side, answer, other in (("new", new, old), ("old", old, new)):
+            if answer is None:
+                continue
+            seen = {(h.component, h.kind, h.detail) for h in (other.hops if other else [])}
+            version = self.new if side == "new" else self.old
+            for hop in answer.hops:
+                if (hop.component, hop.kind, hop.detail) in seen:
+                    continue
+                resource = _found(version.network, hop.component)
+                if resource is None:
+                    continue
+                text = f"{'now' if side == 'new' else 'before'}: {hop.detail}"
+                return [self._of(resource, text, side)]
+        return []
 
     def _unmatched(self, answer: Answer | None, other: str) -> list[Entry]:
         """The entries that decided `answer` and that the other version does not have."""
@@ -260,6 +280,15 @@ class _Explainer:
         version = self.new if side == "new" else self.old
         path = resource.origin.path if resource.origin else ""
         return Cause(text, resource.key, version.path_of(path), resource.mark.line, side)
+
+
+def _found(network: Network | None, name: str) -> Resource | None:
+    if network is None:
+        return None
+    try:
+        return network.find(name)
+    except Exception:  # an ambiguous name: no line to point at
+        return None
 
 
 def _slot(entry: Entry) -> tuple[Any, ...]:
