@@ -330,3 +330,116 @@ def test_a_change_no_entry_explains_is_told_by_the_first_hop_that_differs(tmp_pa
             )
         ],
     )
+
+
+def _variant(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    text = BASE.read_text(encoding="utf-8")
+    assert old in text
+    changed = tmp_path / name
+    changed.write_text(text.replace(old, new), encoding="utf-8")
+    return changed
+
+
+PUBLIC_ROUTE = (
+    "  PublicDefaultRoute:\n    Type: AWS::EC2::Route\n    DependsOn: InternetGatewayAttachment\n"
+    "    Properties:\n      RouteTableId: {Ref: PublicRouteTable}\n"
+    "      DestinationCidrBlock: 0.0.0.0/0\n      GatewayId: {Ref: InternetGateway}\n"
+)
+
+
+def test_a_route_to_the_internet_gateway_opens_the_workload_to_the_internet(
+    tmp_path: Path,
+) -> None:
+    """The route the replies need back out decides too, though the walk shows no hop for it."""
+    before = _variant(tmp_path, "no-public-route.yaml", PUBLIC_ROUTE, "")
+    code, document = changes(before, BASE)
+    assert code == 1
+    cause = (
+        "PublicRouteTable gains 0.0.0.0/0 → internet gateway InternetGateway",
+        "PublicDefaultRoute",
+        str(BASE),
+        line_of(BASE, "  PublicDefaultRoute:"),
+        "new",
+    )
+    assert paths(document) == [
+        ("opened", "internet", "WebInstance", 443, [cause]),
+        ("opened", "AppInstance", "internet", 443, [cause]),
+        ("opened", "WebInstance", "internet", 443, [cause]),
+        ("opened", "AppInstance", "internet", 8080, [cause]),
+        ("opened", "WebInstance", "internet", 8080, [cause]),
+    ]
+    assert document["paths"][0]["summary"] == (
+        "WebInstance becomes reachable from the internet on TCP 443"
+    )
+    fixed = [(f["rule"], f["resource"]) for f in document["findings"]["fixed"]]
+    assert ("VPC104", "NatGateway") in fixed and ("VPC102", "PublicSubnet") in fixed
+
+
+def test_a_route_to_what_only_aws_knows_makes_the_path_unknown(tmp_path: Path) -> None:
+    imported = _variant(
+        tmp_path,
+        "imported.yaml",
+        "      NatGatewayId: {Ref: NatGateway}",
+        '      NatGatewayId: {"Fn::ImportValue": shared-nat}',
+    )
+    code, document = changes(BASE, imported, "--fail-on", "opened")
+    assert code == 0
+    cause = (
+        "PrivateRouteTable changes 0.0.0.0/0 → NAT gateway NatGateway to "
+        "0.0.0.0/0 → a target vpclint cannot know",
+        "PrivateDefaultRoute",
+        str(imported),
+        line_of(imported, "  PrivateDefaultRoute:"),
+        "new",
+    )
+    assert paths(document) == [
+        ("unknown", "AppInstance", "internet", 443, [cause]),
+        ("unknown", "AppInstance", "internet", 8080, [cause]),
+    ]
+    first = document["paths"][0]
+    assert (first["before"], first["after"]) == ("reachable", "unknown")
+    assert first["reason"].endswith("is outside the template")
+    # And back: known again.
+    code, document = changes(imported, BASE)
+    assert [(p["change"], p["before"], p["after"]) for p in document["paths"]] == [
+        ("known", "unknown", "reachable"),
+        ("known", "unknown", "reachable"),
+    ]
+
+
+def test_linked_stacks_in_two_folders_are_matched_by_stack_and_logical_id(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(REPO / "sample_templates" / "linked", old)
+    shutil.copytree(old, new)
+    network = new / "network.yaml"
+    endpoint = (
+        "  S3Endpoint:\n    Type: AWS::EC2::VPCEndpoint\n    Properties:\n"
+        "      VpcId: !Ref Vpc\n"
+        '      ServiceName: !Sub "com.amazonaws.${AWS::Region}.s3"\n'
+        "      RouteTableIds: [!Ref PrivateTable]\n"
+    )
+    network.write_text(
+        network.read_text(encoding="utf-8").replace("Outputs:\n", endpoint + "Outputs:\n"),
+        encoding="utf-8",
+    )
+    code, document = changes(old, new)
+    assert code == 0
+    assert paths(document) == [
+        (
+            "opened",
+            "app/Server",
+            "s3",
+            443,
+            [
+                (
+                    "S3Endpoint is added (an endpoint for s3)",
+                    "network/S3Endpoint",
+                    str(network),
+                    line_of(network, "  S3Endpoint:"),
+                    "new",
+                )
+            ],
+        )
+    ]
+    (fixed,) = document["findings"]["fixed"]
+    assert (fixed["rule"], fixed["stack"]) == ("VPC704", "network")

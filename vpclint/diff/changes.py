@@ -122,10 +122,17 @@ def _cells(network: Network | None, ports: list[int]) -> dict[Key, Answer]:
 
     found = matrix(network, ports)
     keys = {name: _key_of(network, name) for name in {*found.sources, *found.destinations}}
+    services = (
+        set(found.destinations)
+        - set(found.sources)
+        - {d for d in found.destinations if network.find(d) is not None}
+    )
     return {
         (keys[cell.source], keys[cell.destination], cell.port): cell.answer
         for cell in found.cells
+        # The internet does not connect to AWS services through the template's network.
         if cell.answer is not None
+        and not (cell.source == INTERNET and cell.destination in services)
     }
 
 
@@ -257,8 +264,10 @@ class _Explainer:
             return [self._of(new, f"{new.logical_id} is added", "new")]
         if new is None and old is not None:
             return [self._of(old, f"{old.logical_id} is removed", "old")]
+        if old is None and new is None:
+            return self._service(key)
         if old is None or new is None:
-            return []  # the internet, a service
+            return []
         before, after = placement_of(old), placement_of(new)
         if before is None or after is None:
             return []
@@ -274,6 +283,23 @@ class _Explainer:
         if _text(before.public_ip) != _text(after.public_ip):
             verb = "gets" if after.public_ip is True else "loses"
             causes.append(self._of(new, f"{new.logical_id} {verb} a public address", "new"))
+        return causes
+
+    def _service(self, name: str) -> list[Cause]:
+        """The endpoints of an AWS service that one version has and the other does not."""
+        found: dict[str, dict[str, Resource]] = {}
+        for side, version in (("old", self.old), ("new", self.new)):
+            endpoints = version.network.endpoints if version.network is not None else []
+            found[side] = {e.key: e for e in endpoints if e.service == name and e.certain}
+        causes = []
+        for key, endpoint in found["new"].items():
+            if key not in found["old"]:
+                text = f"{endpoint.logical_id} is added (an endpoint for {name})"
+                causes.append(self._of(endpoint, text, "new"))
+        for key, endpoint in found["old"].items():
+            if key not in found["new"]:
+                text = f"{endpoint.logical_id} is removed (an endpoint for {name})"
+                causes.append(self._of(endpoint, text, "old"))
         return causes
 
     def _of(self, resource: Resource, text: str, side: str) -> Cause:

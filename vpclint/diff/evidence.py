@@ -100,8 +100,12 @@ def _route(route: Route) -> Entry:
     target = route.target
     aim = target.resource.key if target.resource is not None else _text(target.value)
     identity = ("route", _key(table), _text(route.destination), target.kind.value, aim)
-    name = target.resource.logical_id if target.resource is not None else _text(target.value)
-    text = f"{_text(route.destination)} → {target.kind.value} {name}"
+    if target.resource is not None:
+        text = f"{_text(route.destination)} → {target.kind.value} {target.resource.logical_id}"
+    elif isinstance(target.value, str):
+        text = f"{_text(route.destination)} → {target.kind.value} {target.value}"
+    else:  # a target only AWS knows: an import, a parameter without default
+        text = f"{_text(route.destination)} → a target vpclint cannot know"
     owner = table.logical_id if table is not None else "?"
     return Entry(identity, owner, text, route.key, _path(route), route.mark.line)
 

@@ -9,6 +9,8 @@ from vpclint.diff.changes import CLOSED, NOW_KNOWN, NOW_UNKNOWN, OPENED, Cause, 
 from vpclint.findings import Finding
 from vpclint.reach.places import INTERNET
 
+# Rows of the Markdown table: a pull-request comment holds at most 65,536 characters.
+MAX_ROWS = 100
 HEADINGS = {
     OPENED: "Paths opened",
     CLOSED: "Paths closed",
@@ -158,7 +160,7 @@ def markdown(diff: Diff) -> str:
     ]
     if diff.paths:
         lines += ["", "| change | path | port | because |", "|---|---|---|---|"]
-        for change in diff.paths:
+        for change in diff.paths[:MAX_ROWS]:
             mark = {OPENED: "🟢 opened", CLOSED: "🔴 closed"}.get(
                 change.change, "❔ " + change.change
             )
@@ -167,6 +169,9 @@ def markdown(diff: Diff) -> str:
             lines.append(
                 f"| {mark} | {path} | {change.port} | {causes or _cell(sentence(change))} |"
             )
+        if len(diff.paths) > MAX_ROWS:
+            more = len(diff.paths) - MAX_ROWS
+            lines += ["", f"… and {more} more (`vpclint diff --format json` lists them all)."]
         lines += ["", "```mermaid", mermaid(diff).rstrip("\n"), "```"]
     for heading, findings, version in (
         ("Findings added", diff.added, diff.new),
