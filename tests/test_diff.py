@@ -443,3 +443,26 @@ def test_linked_stacks_in_two_folders_are_matched_by_stack_and_logical_id(tmp_pa
     ]
     (fixed,) = document["findings"]["fixed"]
     assert (fixed["rule"], fixed["stack"]) == ("VPC704", "network")
+
+
+def test_a_path_that_stays_open_but_goes_another_way_is_rerouted() -> None:
+    old = REPO / "sample_templates" / "two-az-public-private-nat.yaml"
+    new = REPO / "sample_templates" / "pull-request" / "two-az-public-private-nat.yaml"
+    code, document = changes(old, new)
+    assert code == 1
+    rerouted = [p for p in document["paths"] if p["change"] == "rerouted"]
+    assert [(p["from"], p["to"], p["port"]) for p in rerouted] == [
+        ("AppInstance", "internet", 22),
+        ("AppInstance", "internet", 443),
+        ("AppInstance", "internet", 8080),
+    ]
+    assert rerouted[0]["via"] == {
+        "before": "NAT gateway NatGatewayA → internet gateway InternetGateway",
+        "after": "internet gateway InternetGateway",
+    }
+    line = line_of(new, "  AppInstance:")
+    assert [(c["text"], c["line"]) for c in rerouted[0]["causes"]] == [
+        ("AppInstance's subnets change from PrivateSubnetA to PublicSubnetA", line),
+        ("AppInstance gets a public address", line),
+    ]
+    assert document["summary"]["rerouted"] == 3

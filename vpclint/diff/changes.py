@@ -23,6 +23,7 @@ from vpclint.records import field, record
 from vpclint.values import Unknown
 
 OPENED, CLOSED, NOW_UNKNOWN, NOW_KNOWN = "opened", "closed", "unknown", "known"
+REROUTED = "rerouted"  # reachable in both, through other gateways, endpoints or appliances
 ABSENT = "absent"  # an end that does not exist in that version
 # Always asked: HTTPS, which AWS services and most workloads answer on.
 WELL_KNOWN = (443,)
@@ -50,6 +51,7 @@ class PathChange:
     after: str
     causes: list[Cause] = field(default_factory=list)
     reason: str = ""  # why the answer is unknown, when it is
+    via: tuple[str, str] | None = None  # the way before and after, when it is rerouted
 
     @property
     def from_internet(self) -> bool:
@@ -154,6 +156,10 @@ def _change(key: Key, old: Answer | None, new: Answer | None) -> PathChange | No
     before = old.verdict if old is not None else ABSENT
     after = new.verdict if new is not None else ABSENT
     if before == after:
+        if before == REACHABLE and old is not None and new is not None and old.via != new.via:
+            return PathChange(
+                REROUTED, key[0], key[1], key[2], before, after, via=(old.via, new.via)
+            )
         return None
     shut = (UNREACHABLE, ABSENT)
     if after == REACHABLE and before in shut:

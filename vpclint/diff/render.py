@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from vpclint.diff.changes import CLOSED, NOW_KNOWN, NOW_UNKNOWN, OPENED, Cause, Diff, PathChange
+from vpclint.diff.changes import (
+    CLOSED,
+    NOW_KNOWN,
+    NOW_UNKNOWN,
+    OPENED,
+    REROUTED,
+    Cause,
+    Diff,
+    PathChange,
+)
 from vpclint.findings import Finding
 from vpclint.reach.places import INTERNET
 
@@ -16,6 +25,7 @@ HEADINGS = {
     CLOSED: "Paths closed",
     NOW_UNKNOWN: "Paths now unknown",
     NOW_KNOWN: "Paths now known",
+    REROUTED: "Paths rerouted",
 }
 
 
@@ -31,6 +41,10 @@ def sentence(change: PathChange) -> str:
         if source == INTERNET:
             return f"{destination} is no longer reachable from the internet on {port}"
         return f"{source} can no longer reach {_to(destination)} on {port}"
+    if change.change == REROUTED and change.via is not None:
+        was, now = change.via
+        who = "the internet" if source == INTERNET else source
+        return f"{who} reaches {_to(destination)} on {port} via {now} (was via {was})"
     who = "the internet" if source == INTERNET else source
     what = f"whether {who} reaches {_to(destination)} on {port}"
     if change.change == NOW_UNKNOWN:
@@ -53,8 +67,17 @@ def summary(diff: Diff) -> str:
             f" ({diff.opened_from_internet} from the internet)" if diff.opened_from_internet else ""
         ),
         f"{diff.count(CLOSED)} closed",
-        f"{diff.count(NOW_UNKNOWN)} now unknown",
-        f"{diff.count(NOW_KNOWN)} now known",
+    ]
+    parts += [
+        f"{diff.count(kind)} {word}"
+        for kind, word in (
+            (NOW_UNKNOWN, "now unknown"),
+            (NOW_KNOWN, "now known"),
+            (REROUTED, "rerouted"),
+        )
+        if diff.count(kind)
+    ]
+    parts += [
         f"{len(diff.added)} finding{'s' if len(diff.added) != 1 else ''} added",
         f"{len(diff.fixed)} fixed",
     ]
@@ -116,6 +139,7 @@ def document(diff: Diff) -> dict[str, Any]:
                 "from_internet": change.from_internet,
                 "summary": sentence(change),
                 "reason": change.reason or None,
+                "via": ({"before": change.via[0], "after": change.via[1]} if change.via else None),
                 "causes": [
                     {
                         "text": cause.text,
@@ -139,6 +163,7 @@ def document(diff: Diff) -> dict[str, Any]:
             "closed": diff.count(CLOSED),
             "now_unknown": diff.count(NOW_UNKNOWN),
             "now_known": diff.count(NOW_KNOWN),
+            "rerouted": diff.count(REROUTED),
             "findings_added": len(diff.added),
             "findings_fixed": len(diff.fixed),
         },
@@ -164,6 +189,8 @@ def markdown(diff: Diff) -> str:
             mark = {OPENED: "🟢 opened", CLOSED: "🔴 closed"}.get(
                 change.change, "❔ " + change.change
             )
+            if change.change == REROUTED and change.via is not None:
+                mark = f"🟠 rerouted via {_cell(change.via[1])} (was {_cell(change.via[0])})"
             causes = "<br>".join(f"{_cell(c.text)} (`{where(c)}`)" for c in change.causes)
             path = f"{_cell(change.source)} → {_cell(change.destination)}"
             lines.append(
@@ -198,6 +225,7 @@ _EDGE_STYLES = {
     CLOSED: ("-.->", "stroke:#c62828,stroke-width:2px,color:#c62828"),
     NOW_UNKNOWN: ("-.->", "stroke:#888888,stroke-width:1px"),
     NOW_KNOWN: ("-->", "stroke:#5b6b82,stroke-width:1px"),
+    REROUTED: ("-->", "stroke:#d9822b,stroke-width:2px,color:#d9822b"),
 }
 
 
@@ -206,15 +234,16 @@ def mermaid(diff: Diff) -> str:
     its ports on the label."""
     from vpclint.show.mermaid import label
 
-    ends: dict[str, str] = {}
-    for change in diff.paths:
-        for end in (change.source, change.destination):
-            ends.setdefault(end, f"n{len(ends)}")
     grouped: dict[tuple[str, str, str], list[int]] = {}
     for change in diff.paths:
         grouped.setdefault((change.source, change.destination, change.change), []).append(
             change.port
         )
+    grouped = dict(list(grouped.items())[:MAX_ROWS])  # as many edges as the table has rows
+    ends: dict[str, str] = {}
+    for source, destination, _ in grouped:
+        for end in (source, destination):
+            ends.setdefault(end, f"n{len(ends)}")
     out = ["flowchart LR"]
     for name, node in ends.items():
         shape = ("((", "))") if name == INTERNET else ("[", "]")
