@@ -5,6 +5,7 @@ difference; a reformatted or reordered template changes nothing; --base reads gi
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -289,6 +290,30 @@ def test_base_reads_the_old_version_from_git(tmp_path: Path) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert "WebInstance is added" in done.stdout
+    # A file the change deletes has no new version: all its paths are closed.
+    _git(repository, "add", ".")
+    _git(repository, "commit", "-q", "-m", "added")
+    (repository / "network" / "added.yaml").unlink()
+    done = subprocess.run(
+        [VPCLINT, "diff", "--base", "HEAD", "--format", "json", "network/added.yaml"],
+        cwd=repository,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    deleted = json.loads(done.stdout)
+    assert deleted["paths"] and {p["change"] for p in deleted["paths"]} == {"closed"}
+    assert "WebInstance is removed" in {c["text"] for p in deleted["paths"] for c in p["causes"]}
+    missing = subprocess.run(
+        [VPCLINT, "diff", "--base", "HEAD", "network/never.yaml"],
+        cwd=repository,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert missing.returncode == 2
+    assert "network/never.yaml: error: no such file or folder, here or at HEAD" in missing.stderr
     unknown = subprocess.run(
         [VPCLINT, "diff", "--base", "no-such-ref", "network"],
         cwd=repository,
@@ -466,3 +491,38 @@ def test_a_path_that_stays_open_but_goes_another_way_is_rerouted() -> None:
         ("AppInstance gets a public address", line),
     ]
     assert document["summary"]["rerouted"] == 3
+
+
+# The mermaid npm package's node_modules folder: `npm install mermaid` in a scratch folder.
+MERMAID_MODULES = os.environ.get("VPCLINT_MERMAID_MODULES", "")
+
+
+@pytest.mark.skipif(
+    not (MERMAID_MODULES and shutil.which("chromium")),
+    reason="set VPCLINT_MERMAID_MODULES to a node_modules with mermaid, and install chromium",
+)
+def test_the_markdown_diagram_renders_in_chromium(tmp_path: Path) -> None:
+    for old, new in (
+        (BASE, DIFFS / "acl-entry.yaml"),
+        (
+            REPO / "sample_templates" / "two-az-public-private-nat.yaml",
+            REPO / "sample_templates" / "pull-request" / "two-az-public-private-nat.yaml",
+        ),
+    ):
+        _, markdown = run("--format", "markdown", str(old), str(new))
+        chart = tmp_path / f"{new.stem}.mmd"
+        chart.write_text(markdown.split("```mermaid\n")[1].split("```")[0], encoding="utf-8")
+        done = subprocess.run(
+            [
+                sys.executable,
+                str(REPO / "tools" / "render_mermaid.py"),
+                str(chart),
+                "--node-modules",
+                MERMAID_MODULES,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "outcome:    rendered" in done.stdout

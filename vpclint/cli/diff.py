@@ -3,6 +3,7 @@ fixes."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -101,7 +102,9 @@ def diff(
                 wanted, names = from_git(base, paths, folder)
                 old = load(base, wanted, options, rules)
                 old.names = names
-                new = load(" ".join(paths), paths, options, rules)
+                # A path the change deletes is only at the ref: the new version lacks it.
+                present = [path for path in paths if os.path.exists(path)]
+                new = load(" ".join(paths), present, options, rules)
                 result = compare(old, new, asked)
         if base is None:
             result = compare(old, new, asked)

@@ -107,7 +107,8 @@ def from_git(ref: str, paths: Iterable[str], into: str) -> tuple[list[str], dict
     """The files under `paths` as they are at `ref`, written below `into`.
 
     Returns the paths to read (the same paths below `into`; a path the ref does not have is
-    left out: the change adds it) and how to name each file in the report ("REF:path").
+    left out: the change adds it) and how to name each file in the report ("REF:path"). A
+    path that is neither on disk nor at the ref is an error.
     """
     top = _git(["rev-parse", "--show-toplevel"], os.getcwd()).strip()
     _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], top, f"unknown ref {ref!r}")
@@ -132,6 +133,8 @@ def from_git(ref: str, paths: Iterable[str], into: str) -> tuple[list[str], dict
             names[os.path.abspath(target)] = f"{ref}:{name}"
         if files:
             wanted.append(os.path.join(into, relative))
+        elif not os.path.exists(path):
+            raise VersionError(f"{path}: error: no such file or folder, here or at {ref}")
     return wanted, names
 
 
