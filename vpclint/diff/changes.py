@@ -95,8 +95,9 @@ def compare(old: Version, new: Version, ports: list[int] | None = None) -> Diff:
 
 
 def ports_of(networks: list[Network | None]) -> list[int]:
-    """The ports the templates name: security group rules and network ACL entries of one port
-    (or the first of a range), load balancer listeners and the ports of workloads, with HTTPS."""
+    """The ports the templates name: security group ingress rules of one port (or the first of
+    a range), load balancer listeners, target groups and the ports of workloads (a database's),
+    with HTTPS; the lowest MAX_PORTS of them."""
     named: set[int] = set(WELL_KNOWN)
     for network in networks:
         if network is None:
@@ -107,6 +108,9 @@ def ports_of(networks: list[Network | None]) -> list[int]:
                     named.add(rule.port_range[0])  # type: ignore[index]
         for balancer in network.load_balancers:
             named.update(p for p in balancer.listener_ports if isinstance(p, int))
+        for target_group in network.target_groups:
+            if isinstance(target_group.port, int):
+                named.add(target_group.port)
         for resource in network.workloads:
             port = getattr(resource, "port", None)
             if isinstance(port, int) and not isinstance(port, bool):
