@@ -121,3 +121,47 @@ def test_readme_pre_commit_example() -> None:
     for name in ("vpc.yaml", "vpc.yml", "vpc.json", "vpc.template"):
         assert re.search(pattern, name)
     assert not re.search(pattern, "README.md")
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_readme_ci_recipe_runs_the_diff_against_the_base_branch(tmp_path: Path) -> None:
+    from ruamel.yaml import YAML
+
+    (recipe,) = [b for b in blocks("yaml") if "vpclint diff --base" in b]
+    workflow = YAML(typ="safe").load(recipe)
+    steps = workflow["jobs"]["network-change"]["steps"]
+    assert steps[0]["with"]["fetch-depth"] == 0  # --base needs the base branch's history
+    (command,) = [
+        line.strip()
+        for step in steps
+        for line in str(step.get("run", "")).splitlines()
+        if line.strip().startswith("vpclint diff")
+    ]
+    words, _, output = command.partition(" > ")
+    comment = next(s for s in steps if "sticky-pull-request-comment" in s.get("uses", ""))
+    assert comment["with"]["path"] == output
+    # A repository whose main branch holds the clean sample; the pull request moves the
+    # instance into a public subnet and opens SSH.
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    shutil.copy(SAMPLES / "two-az-public-private-nat.yaml", templates / "vpc.yaml")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    for arguments in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-q", "-m", "main"]):
+        subprocess.run([*git, *arguments], cwd=tmp_path, check=True, capture_output=True)
+    subprocess.run(
+        [*git, "update-ref", "refs/remotes/origin/main", "HEAD"], cwd=tmp_path, check=True
+    )
+    changed = SAMPLES / "pull-request" / "two-az-public-private-nat.yaml"
+    shutil.copy(changed, templates / "vpc.yaml")
+    words_list = shlex.split(words)
+    done = subprocess.run(
+        [str(BIN / words_list[0]), *words_list[1:]],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr  # opened from the internet: the check fails
+    assert done.stdout.startswith("## vpclint: network change\n")
+    assert "| 🟢 opened | internet → AppInstance | 22 |" in done.stdout
+    assert "```mermaid\nflowchart LR\n" in done.stdout

@@ -29,6 +29,8 @@ NOT_FOR_THE_SEED = (
     "vpclint.cli.reach",
     "vpclint.cli.show",
     "vpclint.cli.rules",
+    "vpclint.cli.diff",
+    "vpclint.diff",
     "vpclint.expand.foreach",
     "vpclint.expand.sam",
     "vpclint.expand.cdk",

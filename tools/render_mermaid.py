@@ -9,6 +9,9 @@ folder that holds the `mermaid` npm package, for instance
     vpclint show template.yaml --format mermaid > /tmp/network.mmd
     python tools/render_mermaid.py /tmp/network.mmd --node-modules /tmp/mermaid-check/node_modules
 
+The Mermaid block of `vpclint diff --format markdown` is checked the same way
+(tests/test_diff.py runs this script when VPCLINT_MERMAID_MODULES names such a node_modules).
+
 It writes an HTML page beside the screenshot that loads mermaid's UMD bundle from that folder,
 renders the chart with `mermaid.render` (securityLevel "strict", as on GitHub), and records the
 outcome in the page. Chromium (`/usr/bin/chromium`, Debian's `chromium` package) is run twice

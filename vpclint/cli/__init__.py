@@ -1,4 +1,4 @@
-"""The `vpclint` command: check, reach, show, rules and explain, one module each.
+"""The `vpclint` command: check, reach, show, diff, rules and explain, one module each.
 
 A command's module is imported when that command runs (or help lists them all): `vpclint check`
 on every commit does not pay for reach's or show's imports.
@@ -17,6 +17,7 @@ COMMANDS = {
     "check": ("check", "check"),
     "reach": ("reach", "reach"),
     "show": ("show", "show"),
+    "diff": ("diff", "diff"),
     "rules": ("rules", "rules_command"),
     "explain": ("rules", "explain"),
 }

@@ -43,6 +43,15 @@ class Hop:
     component: str  # the resource the packet passes (or stops at)
     kind: str  # "security group", "network ACL", "route", ...
     detail: str  # the rule or route that let it through, or why it stopped
+    # The evidence behind the words, for comparing two versions of a network (vpclint.diff):
+    # the entry the semantics layer named as deciding (a route, a security group rule, a
+    # network ACL entry; None when a default decided), and the subnet whose route table or
+    # ACL it was.
+    by: Any = field(default=None, repr=False, compare=False)
+    subnet: Any = field(default=None, repr=False, compare=False)
+
+    def as_json(self) -> dict[str, str]:
+        return {"component": self.component, "kind": self.kind, "detail": self.detail}
 
 
 @record(frozen=True)
@@ -70,6 +79,9 @@ class Path:
     label: str = ""  # which placement: "from subnet A", "to subnet B"
     address: str = ""  # which address of the internet the branch is about
     note: str = ""  # when only some addresses get through
+    # Decisions that passed without a hop of their own (the route the replies take back out):
+    # evidence for comparing versions, not shown.
+    evidence: list[Hop] = field(default_factory=list)
 
     @property
     def verdict(self) -> str:
@@ -87,15 +99,30 @@ class Path:
             self.label,
             self.address,
             self.note,
+            list(self.evidence),
         )
 
-    def hop(self, component: str, kind: str, detail: str) -> None:
-        self.hops.append(Hop(component, kind, detail))
+    def hop(
+        self, component: str, kind: str, detail: str, by: Any = None, subnet: Any = None
+    ) -> None:
+        self.hops.append(Hop(component, kind, detail, by, subnet))
 
-    def block(self, code: str, component: str, explanation: str, fix: str) -> None:
-        self.hops.append(Hop(component, "blocked", explanation))
+    def block(
+        self,
+        code: str,
+        component: str,
+        explanation: str,
+        fix: str,
+        by: Any = None,
+        subnet: Any = None,
+    ) -> None:
+        self.hops.append(Hop(component, "blocked", explanation, by, subnet))
         if not any(b.code == code and b.explanation == explanation for b in self.blocks):
             self.blocks.append(Block(code, component, explanation, fix))
+
+    def silent(self, component: str, kind: str, detail: str, by: Any, subnet: Any) -> None:
+        """A decision that lets the traffic through without a hop of its own."""
+        self.evidence.append(Hop(component, kind, detail, by, subnet))
 
     def unknown(self, component: str, reason: str) -> None:
         self.hops.append(Hop(component, "unknown", reason))
@@ -123,6 +150,7 @@ class Answer:
     conditions: list[str] = field(default_factory=list)
     via: str = ""
     scope: str = ""  # which placement the answer is about, when it differs between them
+    evidence: list[Hop] = field(default_factory=list)  # see Path.evidence
 
     @property
     def code(self) -> str | None:
@@ -167,7 +195,7 @@ class Answer:
             "blocked": [block.__dict__ for block in self.blocks],
             "unknown": [hop.detail for hop in self.unknowns],
             "conditions": self.conditions,
-            "hops": [hop.__dict__ for hop in self.hops],
+            "hops": [hop.as_json() for hop in self.hops],
         }
 
 
@@ -180,6 +208,7 @@ def answer_of(path: Path) -> Answer:
         path.conditions,
         path.via,
         ", ".join(part for part in (path.label, path.note) if part),
+        path.evidence,
     )
 
 

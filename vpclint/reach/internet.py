@@ -159,6 +159,7 @@ def _route_back_to_internet(
         path.unknown(target.subnet.logical_id, table.reason)
         return
     address = next(iter(internet_addresses(walk.cuts())))
+    subnet = target.subnet
     for _ in range(MAX_HOPS):
         verdict = routes.route_for(table, host(address), walk.network)
         if verdict.blocks:
@@ -168,6 +169,8 @@ def _route_back_to_internet(
                 f"route table {table.logical_id} of subnet {target.subnet.logical_id} has no "
                 "route to the internet, so the replies cannot leave",
                 "route 0.0.0.0/0 to the internet gateway",
+                None,
+                subnet,
             )
             return
         if not verdict.passes:
@@ -176,6 +179,7 @@ def _route_back_to_internet(
         route = verdict.by
         kind = route.target.kind
         if kind is TargetKind.INTERNET_GATEWAY:
+            path.silent(table.logical_id, "route back", verdict.why, route, subnet)
             return
         if kind is TargetKind.NAT_GATEWAY:
             path.block(
@@ -184,6 +188,8 @@ def _route_back_to_internet(
                 f"route table {table.logical_id} sends the replies through "
                 f"{route.target.describe()}, which gives them another address",
                 "route 0.0.0.0/0 of the subnet to the internet gateway",
+                route,
+                subnet,
             )
             return
         # Imported here: an appliance on the way back out is rare.
@@ -196,7 +202,7 @@ def _route_back_to_internet(
         if isinstance(next_table, Unknown):
             path.unknown(middlebox.logical_id, next_table.reason)
             return
-        table = next_table
+        table, subnet = next_table, middlebox
     path.unknown(table.logical_id, "the routes go round in a loop")
 
 
@@ -264,6 +270,8 @@ def through_nat_gateway(
                 f"NAT gateway {nat.logical_id} sits in subnet {where.logical_id}, whose route "
                 f"table {table.logical_id} sends the traffic back to the NAT gateway itself",
                 "place the NAT gateway in a public subnet",
+                back.by,
+                where,
             )
             return
     before = len(path.blocks)

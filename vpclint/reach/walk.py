@@ -210,13 +210,13 @@ class Walk:
         verdict = self.route(table, target)
         if not verdict.passes:
             if verdict.blocks:
-                self._no_route(path, table, target, verdict)
+                self._no_route(path, table, target, verdict, subnet)
             else:
                 path.unknown(table.logical_id, str(getattr(verdict.allowed, "reason", verdict.why)))
             return
         route = verdict.by
         component = table.logical_id if isinstance(route, routes.LocalRoute) else route.logical_id
-        path.hop(component, "route", verdict.why)
+        path.hop(component, "route", verdict.why, route, subnet)
         self._follow(path, sender, subnet, target, route, crossings, depth)
 
     def route(self, table: RouteTable, target: Target) -> Verdict:
@@ -332,7 +332,7 @@ class Walk:
         verdict = sg.admits(groups, direction, self.flow, peer)
         if verdict.passes:
             rule = verdict.by
-            path.hop(rule.group.logical_id, "security group", verdict.why)
+            path.hop(rule.group.logical_id, "security group", verdict.why, rule)
             return
         if isinstance(verdict.allowed, Unknown):
             path.unknown(owner, verdict.allowed.reason)
@@ -354,7 +354,7 @@ class Walk:
                 fix = f"allow {traffic} in from {peer.name}'s security group or subnet"
             else:
                 fix = f"allow {traffic} in from the addresses of {peer.name} (a CidrIp rule)"
-        path.block(codes.SG_RULES, owner, explanation, fix)
+        path.block(codes.SG_RULES, owner, explanation, fix, groups)
 
     def acl(
         self,
@@ -400,7 +400,13 @@ class Walk:
         if verdict.passes:
             if not acl.implicit:
                 what = "replies " if reply else ""
-                path.hop(acl.logical_id, "network ACL", f"{what}{direction}: {verdict.why}")
+                path.hop(
+                    acl.logical_id,
+                    "network ACL",
+                    f"{what}{direction}: {verdict.why}",
+                    verdict.by,
+                    subnet,
+                )
             return
         if isinstance(verdict.allowed, Unknown):
             path.unknown(acl.logical_id, verdict.allowed.reason)
@@ -415,9 +421,13 @@ class Walk:
             f"allow {direction} {protocol_label(self.flow.protocol)}"
             + (f" port {self.flow.port}" if not reply and self.flow.port is not None else "")
             + f"{ports} in {acl.logical_id} before any deny that covers it",
+            verdict.by,
+            subnet,
         )
 
-    def _no_route(self, path: Path, table: RouteTable, target: Target, verdict: Verdict) -> None:
+    def _no_route(
+        self, path: Path, table: RouteTable, target: Target, verdict: Verdict, subnet: Subnet
+    ) -> None:
         where = (
             "the internet" if target.block is not None and is_public(target.block) else target.name
         )
@@ -435,6 +445,8 @@ class Walk:
             "add a route (to a NAT gateway for private subnets, to an internet gateway for "
             "public ones, to the peering connection or transit gateway for other VPCs), or an "
             "endpoint for the service",
+            verdict.by,
+            subnet,
         )
 
     # -- helpers --------------------------------------------------------------------------------
@@ -506,6 +518,7 @@ def replace(path: Path, result: Path) -> None:
     path.unknowns[:] = result.unknowns
     path.conditions[:] = result.conditions
     path.waypoints[:] = result.waypoints
+    path.evidence[:] = result.evidence
 
 
 def unknown_path(component: str, reason: str) -> Path:
