@@ -1,13 +1,16 @@
 """AWS services in a walk: through a gateway endpoint (S3, DynamoDB) that serves the subnet's
 route table, through an interface endpoint that private DNS resolves the service's name to, or
 else to the service's public addresses. When the public way fails and an endpoint went unused,
-the unused endpoint is the explanation.
+the unused endpoint is the explanation. Where the service's name leads is
+`vpclint.judge.names`'s question: when a Resolver rule, a private hosted zone or other DNS
+servers decide it, the answer is not known.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from vpclint.judge import names
 from vpclint.judge.flows import Peer
 from vpclint.model import EndpointType, RouteTable, Subnet, Vpc, VpcEndpoint
 from vpclint.reach import answer as codes
@@ -20,6 +23,10 @@ GATEWAY_SERVICES = {"s3", "dynamodb"}
 
 def to_service(walk: Walk, path: Path, sender: Sender, subnet: Subnet, service: str) -> Path:
     vpc = subnet.vpc
+    elsewhere = names.decided_elsewhere(walk.network, vpc, service)
+    if elsewhere is not None:
+        path.unknown(elsewhere.setting.logical_id, elsewhere.reason)
+        return path
     table = subnet.route_table
     if isinstance(table, Unknown):
         path.unknown(subnet.logical_id, table.reason)
@@ -44,7 +51,7 @@ def to_service(walk: Walk, path: Path, sender: Sender, subnet: Subnet, service: 
                 f"add {table.logical_id} to the RouteTableIds of {other.logical_id}",
             )
             return _public_service(walk, path, sender, subnet, service, unused)
-    interface = _interface_endpoint(walk, vpc, service)
+    interface = names.interface_endpoint(walk.network, vpc, service)
     if interface is not None:
         endpoint, dns = interface
         if dns is True:
@@ -73,7 +80,7 @@ def to_service(walk: Walk, path: Path, sender: Sender, subnet: Subnet, service: 
         if isinstance(dns, Unknown):
             path.unknown(endpoint.logical_id, dns.reason)
             return path
-        why = _why_no_private_dns(endpoint)
+        why = names.why_no_private_dns(endpoint)
         path.hop(
             endpoint.logical_id,
             "private DNS",
@@ -161,34 +168,3 @@ def _gateway_endpoint(
         ):
             maybe = Unknown(f"gateway endpoint {endpoint.logical_id} may serve the table")
     return maybe
-
-
-def _interface_endpoint(
-    walk: Walk, vpc: Vpc | None, service: str
-) -> tuple[VpcEndpoint, Any] | None:
-    for endpoint in walk.network.endpoints:
-        if (
-            endpoint.endpoint_type is EndpointType.INTERFACE
-            and endpoint.service == service
-            and endpoint.vpc is vpc
-            and endpoint.certain
-        ):
-            dns: Any = endpoint.private_dns
-            if dns is True and vpc is not None:
-                for attribute in (vpc.dns_support, vpc.dns_hostnames):
-                    if attribute is not True:
-                        dns = attribute if isinstance(attribute, Unknown) else False
-            return endpoint, dns
-    return None
-
-
-def _why_no_private_dns(endpoint: VpcEndpoint) -> str:
-    if endpoint.private_dns is not True:
-        return f"PrivateDnsEnabled is off on {endpoint.logical_id}"
-    vpc = endpoint.vpc
-    settings = (
-        ("EnableDnsSupport", getattr(vpc, "dns_support", None)),
-        ("EnableDnsHostnames", getattr(vpc, "dns_hostnames", None)),
-    )
-    off = " and ".join(name for name, value in settings if value is not True)
-    return f"{off} of VPC {vpc.logical_id if vpc else '?'} is off"
