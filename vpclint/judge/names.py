@@ -206,17 +206,20 @@ def _rule_decides(
 def interface_endpoint(
     network: Network, vpc: Vpc | None, service: str
 ) -> tuple[VpcEndpoint, bool | Unknown] | None:
-    """The VPC's certain interface endpoint of the service, and whether private DNS makes
-    the service's name resolve to it (its own setting and both DNS attributes of the VPC)."""
-    for endpoint in network.endpoints:
-        if (
-            endpoint.endpoint_type is EndpointType.INTERFACE
-            and endpoint.service == service
-            and endpoint.vpc is vpc
-            and endpoint.certain
-        ):
-            return endpoint, private_dns_works(endpoint)
-    return None
+    """The VPC's certain interface endpoint of the service that the service's name resolves
+    to, and whether private DNS makes it so (its own setting and both DNS attributes of the
+    VPC): of several, the one whose private DNS works, else one where that is not known."""
+    found = [
+        (endpoint, private_dns_works(endpoint))
+        for endpoint in network.endpoints
+        if endpoint.endpoint_type is EndpointType.INTERFACE
+        and endpoint.service == service
+        and endpoint.vpc is vpc
+        and endpoint.certain
+    ]
+    if not found:
+        return None
+    return min(found, key=lambda item: 0 if item[1] is True else isinstance(item[1], bool) + 1)
 
 
 def private_dns_works(endpoint: VpcEndpoint) -> bool | Unknown:
