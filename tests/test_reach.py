@@ -918,3 +918,89 @@ def test_service_names_and_domains() -> None:
     assert covers("bucket.s3.us-east-1.amazonaws.com", names)  # a name under the service's
     assert not covers("s3.us-west-2.amazonaws.com", names)
     assert not covers("3.us-east-1.amazonaws.com", names)
+
+
+HUB = SPOKE.parent / "pass_hub_endpoints_through_private_hosted_zones.yaml"
+
+
+def hub(replace: tuple[str, str] | None = None, extra: str = "") -> Network:
+    """Hub and spoke over a transit gateway; private hosted zones for ssm and ssmmessages,
+    associated with both, answer with the hub's endpoints."""
+    text = HUB.read_text(encoding="utf-8")
+    if replace is not None:
+        assert replace[0] in text
+        text = text.replace(*replace)
+    text = text.rstrip("\n") + "\n" + textwrap.indent(textwrap.dedent(extra), "  ")
+    return build_network(Resolver(parse(text)))
+
+
+def test_a_private_zone_record_for_a_hub_endpoint_shows_the_whole_path() -> None:
+    answer = reach(hub(), "Instance", "ssm")
+    assert (answer.verdict, answer.via) == (
+        REACHABLE,
+        "interface endpoint SsmEndpoint → transit gateway TransitGateway",
+    )
+    assert answer.hops[0].component == "SsmZone"
+    assert answer.hops[0].detail == (
+        "private hosted zone SsmZone of VPC Spoke answers ssm.us-east-1.amazonaws.com with "
+        "record SsmRecord: the regional name of interface endpoint SsmEndpoint"
+    )
+    blocked = hub(("CidrIp: 10.1.0.0/16", "CidrIp: 10.2.0.0/16"))
+    answer = reach(blocked, "Instance", "ssmmessages")
+    assert (answer.verdict, answer.code) == (UNREACHABLE, SG_RULES)
+    assert answer.blocks[0].component == "SsmMessagesEndpoint"
+
+
+@pytest.mark.parametrize(
+    ("replace", "extra"),
+    [
+        # The record may not be created.
+        (("  SsmRecord:\n", "  SsmRecord:\n    Condition: Maybe\n"), "Conditions: {}"),
+        # A second record for the name: which answer is not known.
+        (
+            None,
+            """
+            SecondRecord:
+              Type: AWS::Route53::RecordSet
+              Properties: {HostedZoneId: !Ref SsmZone, Name: ssm.us-east-1.amazonaws.com.,
+                           Type: A, TTL: "60", ResourceRecords: [10.9.9.9]}
+            """,
+        ),
+        # A record set that names its zone by name may add records to it.
+        (
+            None,
+            """
+            ByName:
+              Type: AWS::Route53::RecordSet
+              Properties: {HostedZoneName: ssm.us-east-1.amazonaws.com., Name: x.example.com,
+                           Type: A, TTL: "60", ResourceRecords: [10.9.9.9]}
+            """,
+        ),
+        # The zonal name of the endpoint: one zone's interface, which one is not followed.
+        (
+            (
+                'DNSName: !Select [1, !Split [":", !Select [0, !GetAtt SsmEndpoint.',
+                'DNSName: !Select [1, !Split [":", !Select [1, !GetAtt SsmEndpoint.',
+            ),
+            "",
+        ),
+        # The spoke's association with the zone is not known.
+        (("- {VPCId: !Ref Spoke,", "- {VPCId: !ImportValue spoke-vpc,"), ""),
+    ],
+)
+def test_a_private_zone_that_does_not_show_the_whole_path_is_unknown(
+    replace: tuple[str, str] | None, extra: str
+) -> None:
+    if extra.startswith("Conditions"):
+        text = HUB.read_text(encoding="utf-8").replace(*replace)  # type: ignore[misc]
+        text = text.replace(
+            "Resources:\n",
+            "Parameters:\n  Flag: {Type: String}\nConditions:\n"
+            "  Maybe: !Equals [!Ref Flag, yes]\nResources:\n",
+        )
+        net = build_network(Resolver(parse(text)))
+    else:
+        net = hub(replace, extra)
+    answer = reach(net, "Instance", "ssm")
+    assert answer.verdict == UNKNOWN
+    assert answer.unknowns[0].component == "SsmZone"

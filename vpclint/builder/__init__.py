@@ -54,6 +54,7 @@ WORKLOAD_AREAS: dict[str, tuple[str, ...]] = {
     "dns": (
         "AWS::Route53Resolver::ResolverRule",
         "AWS::Route53::HostedZone",
+        "AWS::Route53::RecordSet",
         "AWS::EC2::DHCPOptions",
         "AWS::EC2::VPCDHCPOptionsAssociation",
         "AWS::Route53Profiles::ProfileAssociation",

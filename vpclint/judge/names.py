@@ -31,8 +31,11 @@ The facts it rests on:
   https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/profile-associate-vpcs.html).
 
 Where one of these decides (or may decide, because what it names is not known) where a
-service's name leads, the answer is not known: the DNS servers, records and paths beyond are
-not followed.
+service's name leads, the answer is not known: the DNS servers beyond a Resolver rule or DHCP
+options are not followed. One case shows the whole path: a private hosted zone of the VPC,
+the only setting that decides, whose one record for the name answers with the regional DNS
+name of an interface endpoint of the template (`!Select [0, !GetAtt Endpoint.DnsEntries]`,
+the way endpoints of a hub VPC are shared with spokes): the name leads to that endpoint.
 """
 
 from __future__ import annotations
@@ -65,6 +68,9 @@ class Elsewhere:
 
     setting: Resource
     reason: str
+    # When the template shows where the name leads: the interface endpoint a record of a
+    # private hosted zone answers with (the name then leads there, as private DNS would).
+    endpoint: VpcEndpoint | None = None
 
 
 def service_names(service: str, region: str) -> tuple[str, ...]:
@@ -104,14 +110,68 @@ def decided_elsewhere(
     else:
         names = service_names(service, network.region)
         shown = names[0]
+    found: list[tuple[Resource, str, str]] = []
     for setting in network.dns_settings:
         where = _applies_to(setting, vpc)
         if where is None:
             continue
         reason = _decides(setting, names, shown, where)
         if reason is not None:
-            return Elsewhere(setting, reason)
-    return None
+            found.append((setting, where, reason))
+    if not found:
+        return None
+    setting, where, reason = found[0]
+    if len(found) == 1 and service is not None and vpc is not None:
+        shown_whole = _zone_answer(network, vpc, service, setting, where, names)
+        if shown_whole is not None:
+            return shown_whole
+    return Elsewhere(setting, reason)
+
+
+def _zone_answer(
+    network: Network,
+    vpc: Vpc,
+    service: str,
+    zone: Resource,
+    where: str,
+    names: tuple[str, ...],
+) -> Elsewhere | None:
+    """Where a private hosted zone, the only setting that decides, certainly sends the
+    service's name: the interface endpoint its one record for the name answers with, when
+    the zone and record are certainly created, the zone is certainly the VPC's, every record
+    it may hold is in the template, and the VPC has no endpoint of its own whose private DNS
+    may answer for the name too."""
+    if not isinstance(zone, HostedZone) or not zone.certain or zone.records_unknown:
+        return None
+    if where != f"VPC {vpc.logical_id}" or vpc.dns_support is not True:
+        return None  # a private hosted zone needs both DNS attributes of the VPC on
+    if vpc.dns_hostnames is not True:
+        return None
+    own = interface_endpoint(network, vpc, service)
+    if own is not None and own[1] is not False:
+        return None
+    relevant = [
+        record
+        for record in zone.records
+        if not isinstance(record.name, str) or covers(record.name.lstrip("*."), names)
+    ]
+    if len(relevant) != 1:
+        return None
+    record = relevant[0]
+    endpoint = record.endpoint
+    if not isinstance(record.name, str) or record.name.rstrip(".").lower() != names[0]:
+        return None
+    if not record.source.certain or not isinstance(endpoint, VpcEndpoint):
+        return None
+    if endpoint.endpoint_type is not EndpointType.INTERFACE or not endpoint.certain:
+        return None
+    return Elsewhere(
+        zone,
+        f"private hosted zone {zone.logical_id} of {where} answers {names[0]} with record "
+        f"{record.source.logical_id}: the regional name of interface endpoint "
+        f"{endpoint.logical_id}",
+        endpoint,
+    )
 
 
 def _applies_to(setting: Any, vpc: Vpc | None) -> str | None:

@@ -34,6 +34,7 @@ from vpclint.model.dns import (
     ProfileAssociation,
     ResolverRule,
     ResolverRuleAssociation,
+    ZoneRecord,
 )
 from vpclint.model.gateways import (
     CustomerGateway,
@@ -156,6 +157,7 @@ __all__ = [
     "VpnConnection",
     "VpnGateway",
     "Workload",
+    "ZoneRecord",
     "block_of",
     "is_regular_zone",
     "known_entry",

@@ -33,13 +33,28 @@ class ResolverRuleAssociation(Resource):
     vpc: Any = None  # Vpc, or an ID or Unknown from outside
 
 
+@record(frozen=True, eq=False)
+class ZoneRecord:
+    """A record of a hosted zone written in the template (AWS::Route53::RecordSet, or one of
+    an AWS::Route53::RecordSetGroup): its name, and the interface endpoint whose regional DNS
+    name (`!Select [0, !GetAtt Endpoint.DnsEntries]`) it answers with, when it does."""
+
+    source: Resource
+    name: str | Unknown
+    endpoint: Any = None  # VpcEndpoint, or None: it answers with something else (or unknown)
+
+
 @record(eq=False, repr=False)
 class HostedZone(Resource):
     """AWS::Route53::HostedZone: a private zone when it names VPCs, answering for `name` and
-    its subdomains in those VPCs."""
+    its subdomains in those VPCs, from its records."""
 
     name: str | Unknown | None = None
     vpcs: list[Any] | Unknown = field(default_factory=list)  # [] for a public zone
+    records: list[ZoneRecord] = field(default_factory=list)  # those the template writes
+    # Why records the template writes may belong to it unseen (a record naming its zone by
+    # name, or by an ID vpclint cannot know); None when every record's zone is known.
+    records_unknown: str | None = None
 
 
 @record(eq=False, repr=False)

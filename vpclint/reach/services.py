@@ -3,7 +3,8 @@ route table, through an interface endpoint that private DNS resolves the service
 else to the service's public addresses. When the public way fails and an endpoint went unused,
 the unused endpoint is the explanation. Where the service's name leads is
 `vpclint.judge.names`'s question: when a Resolver rule, a private hosted zone or other DNS
-servers decide it, the answer is not known.
+servers decide it, the answer is not known, unless a private hosted zone's record shows the
+interface endpoint (of this VPC or another) that the name leads to.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ GATEWAY_SERVICES = {"s3", "dynamodb"}
 def to_service(walk: Walk, path: Path, sender: Sender, subnet: Subnet, service: str) -> Path:
     vpc = subnet.vpc
     elsewhere = names.decided_elsewhere(walk.network, vpc, service)
+    if elsewhere is not None and elsewhere.endpoint is not None:
+        path.hop(elsewhere.setting.logical_id, "private DNS", elsewhere.reason)
+        return _to_interface_endpoint(walk, path, sender, subnet, elsewhere.endpoint)
     if elsewhere is not None:
         path.unknown(elsewhere.setting.logical_id, elsewhere.reason)
         return path
@@ -60,23 +64,7 @@ def to_service(walk: Walk, path: Path, sender: Sender, subnet: Subnet, service: 
                 "private DNS",
                 f"{service} resolves to interface endpoint {endpoint.logical_id}",
             )
-            subnets = [s for s in endpoint.subnets or [] if isinstance(s, Subnet)]
-            if not subnets:
-                path.unknown(endpoint.logical_id, "the subnets of the endpoint are not known")
-                return path
-            path.through(f"interface endpoint {endpoint.logical_id}")
-            branches = []
-            for where in subnets:
-                target = Target(
-                    endpoint.logical_id,
-                    where.block,
-                    where,
-                    endpoint.effective_security_groups,
-                    endpoint,
-                )
-                branch = walk.send(path.copy(), sender, subnet, target)
-                branches.append(branch)
-            return all_of(branches)
+            return _to_interface_endpoint(walk, path, sender, subnet, endpoint)
         if isinstance(dns, Unknown):
             path.unknown(endpoint.logical_id, dns.reason)
             return path
@@ -95,6 +83,25 @@ def to_service(walk: Walk, path: Path, sender: Sender, subnet: Subnet, service: 
         )
         return _public_service(walk, path, sender, subnet, service, unused)
     return _public_service(walk, path, sender, subnet, service, None)
+
+
+def _to_interface_endpoint(
+    walk: Walk, path: Path, sender: Sender, subnet: Subnet, endpoint: VpcEndpoint
+) -> Path:
+    """To the endpoint's network interfaces: the service's name answers with those of every
+    subnet of the endpoint, so each must let the traffic in."""
+    subnets = [s for s in endpoint.subnets or [] if isinstance(s, Subnet)]
+    if not subnets:
+        path.unknown(endpoint.logical_id, "the subnets of the endpoint are not known")
+        return path
+    path.through(f"interface endpoint {endpoint.logical_id}")
+    branches = []
+    for where in subnets:
+        target = Target(
+            endpoint.logical_id, where.block, where, endpoint.effective_security_groups, endpoint
+        )
+        branches.append(walk.send(path.copy(), sender, subnet, target))
+    return all_of(branches)
 
 
 def _public_service(
