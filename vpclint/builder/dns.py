@@ -6,18 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from vpclint.builder.core import Builder, Constructor
-from vpclint.model import (
+from vpclint.model import Resource, Vpc, VpcEndpoint, qualified
+from vpclint.model.dns import (
     DhcpOptions,
     DhcpOptionsAssociation,
     HostedZone,
     ProfileAssociation,
     ResolverRule,
     ResolverRuleAssociation,
-    Resource,
-    Vpc,
-    VpcEndpoint,
     ZoneRecord,
-    qualified,
 )
 from vpclint.values import Unknown
 

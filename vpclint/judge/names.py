@@ -41,23 +41,15 @@ the way endpoints of a hub VPC are shared with spokes): the name leads to that e
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from vpclint.model import (
-    DhcpOptions,
-    DhcpOptionsAssociation,
-    EndpointType,
-    HostedZone,
-    Network,
-    ProfileAssociation,
-    ResolverRule,
-    ResolverRuleAssociation,
-    Resource,
-    Vpc,
-    VpcEndpoint,
-)
+from vpclint.model import EndpointType, Network, Resource, Vpc, VpcEndpoint
 from vpclint.records import record
 from vpclint.values import Unknown
+
+if TYPE_CHECKING:
+    # Imported where a template has DNS settings (see decided_elsewhere).
+    from vpclint.model.dns import ResolverRuleAssociation
 
 AMAZON_DNS = "amazonprovideddns"
 
@@ -103,6 +95,8 @@ def decided_elsewhere(
     the region): a Resolver rule (not a system rule), a private hosted zone, DHCP options
     with other DNS servers, a Route 53 Profile. None when the VPC's own endpoints and the
     public answer are all there is."""
+    if not network.dns_settings:
+        return None
     if service is None:
         suffix = "amazonaws.com.cn" if network.region.startswith("cn-") else "amazonaws.com"
         names: tuple[str, ...] = (f"{network.region}.{suffix}",)
@@ -141,6 +135,8 @@ def _zone_answer(
     the zone and record are certainly created, the zone is certainly the VPC's, every record
     it may hold is in the template, and the VPC has no endpoint of its own whose private DNS
     may answer for the name too."""
+    from vpclint.model.dns import HostedZone
+
     if not isinstance(zone, HostedZone) or not zone.certain or zone.records_unknown:
         return None
     if where != f"VPC {vpc.logical_id}" or vpc.dns_support is not True:
@@ -177,6 +173,8 @@ def _zone_answer(
 def _applies_to(setting: Any, vpc: Vpc | None) -> str | None:
     """How the setting applies to the VPC ("VPC Spoke", "a VPC that may be VPC Spoke"), or
     None when it certainly does not."""
+    from vpclint.model.dns import HostedZone
+
     label = f"VPC {vpc.logical_id}" if vpc is not None else "the subnet's VPC"
     if isinstance(setting, HostedZone):
         vpcs = setting.vpcs
@@ -196,6 +194,14 @@ def _applies_to(setting: Any, vpc: Vpc | None) -> str | None:
 
 
 def _decides(setting: Resource, names: tuple[str, ...], shown: str, where: str) -> str | None:
+    from vpclint.model.dns import (
+        DhcpOptions,
+        DhcpOptionsAssociation,
+        HostedZone,
+        ProfileAssociation,
+        ResolverRuleAssociation,
+    )
+
     maybe = "" if setting.certain else " (if it is created)"
     if isinstance(setting, ResolverRuleAssociation):
         return _rule_decides(setting, names, shown, where, maybe)
@@ -237,6 +243,8 @@ def _rule_decides(
     where: str,
     maybe: str,
 ) -> str | None:
+    from vpclint.model.dns import ResolverRule
+
     rule = association.rule
     if not isinstance(rule, ResolverRule):
         why = rule.reason if isinstance(rule, Unknown) else f"{rule} is outside the template"

@@ -4,7 +4,9 @@ Relations to things outside the template, or not knowable before deployment, are
 Unknown where the reason matters). Objects whose `Condition` is undecided are kept with
 `certain=False`: a rule may count them as possibly present, never report on them.
 
-One module per part of the network; everything is importable from `vpclint.model`.
+One module per part of the network; everything is importable from `vpclint.model`, except
+`vpclint.model.dns` (Resolver rules, hosted zones, DHCP options), imported where a template
+has them.
 """
 
 from vpclint.model.base import (
@@ -26,15 +28,6 @@ from vpclint.model.base import (
     normalize_protocol,
     protocol_label,
     qualified,
-)
-from vpclint.model.dns import (
-    DhcpOptions,
-    DhcpOptionsAssociation,
-    HostedZone,
-    ProfileAssociation,
-    ResolverRule,
-    ResolverRuleAssociation,
-    ZoneRecord,
 )
 from vpclint.model.gateways import (
     CustomerGateway,
@@ -101,15 +94,12 @@ __all__ = [
     "UDP",
     "AmbiguousName",
     "CustomerGateway",
-    "DhcpOptions",
-    "DhcpOptionsAssociation",
     "EgressOnlyInternetGateway",
     "ElasticIp",
     "EndpointType",
     "Firewall",
     "GatewayAttachment",
     "GatewayRouteTableAssociation",
-    "HostedZone",
     "IPNetwork",
     "IPv4Network",
     "IPv6Network",
@@ -129,9 +119,6 @@ __all__ = [
     "PeeringConnection",
     "Placement",
     "PrefixList",
-    "ProfileAssociation",
-    "ResolverRule",
-    "ResolverRuleAssociation",
     "Resource",
     "Route",
     "RoutePropagation",
@@ -157,7 +144,6 @@ __all__ = [
     "VpnConnection",
     "VpnGateway",
     "Workload",
-    "ZoneRecord",
     "block_of",
     "is_regular_zone",
     "known_entry",
