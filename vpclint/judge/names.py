@@ -93,8 +93,9 @@ def decided_elsewhere(
     """The first setting of the template that decides, or may decide, where the VPC's
     workloads send the service's name (without a service: the name of some AWS service of
     the region): a Resolver rule (not a system rule), a private hosted zone, DHCP options
-    with other DNS servers, a Route 53 Profile. None when the VPC's own endpoints and the
-    public answer are all there is."""
+    with other DNS servers, a Route 53 Profile. Its `endpoint` is set when the template shows
+    where the name leads (see _zone_answer). None when the VPC's own endpoints and the public
+    answer are all there is."""
     if not network.dns_settings:
         return None
     if service is None:
