@@ -647,3 +647,77 @@ def test_each_workload_area_builds_only_types_under_its_prefixes() -> None:
     # A network type never waits for a workload area to be imported.
     assert [kind for kind in NETWORK_CONSTRUCTORS if kind.startswith(every_prefix)] == []
     assert set(constructors_for(["AWS::EC2::Subnet"])) == set(NETWORK_CONSTRUCTORS)
+
+
+# -- DNS settings -------------------------------------------------------------------------------
+
+
+def test_resolver_rules_zones_and_records_are_wired() -> None:
+    net = network("""
+        Rule:
+          Type: AWS::Route53Resolver::ResolverRule
+          Properties: {RuleType: forward, DomainName: amazonaws.com, TargetIps: [{Ip: 10.9.0.2}]}
+        RuleAssociation:
+          Type: AWS::Route53Resolver::ResolverRuleAssociation
+          Properties: {ResolverRuleId: !GetAtt Rule.ResolverRuleId, VPCId: !Ref VPC}
+        Endpoint:
+          Type: AWS::EC2::VPCEndpoint
+          Properties:
+            VpcEndpointType: Interface
+            ServiceName: com.amazonaws.us-east-1.ssm
+            VpcId: !Ref VPC
+            SubnetIds: [!Ref PublicSubnet]
+        Zone:
+          Type: AWS::Route53::HostedZone
+          Properties: {Name: ssm.us-east-1.amazonaws.com, VPCs: [{VPCId: !Ref VPC}, {VPCId: vpc-1}]}
+        Records:
+          Type: AWS::Route53::RecordSetGroup
+          Properties:
+            HostedZoneId: !Ref Zone
+            RecordSets:
+              - Name: ssm.us-east-1.amazonaws.com
+                Type: A
+                AliasTarget:
+                  DNSName: !Select [1, !Split [":", !Select [0, !GetAtt Endpoint.DnsEntries]]]
+                  HostedZoneId: Z1
+              - {Name: other.example.com, Type: A, TTL: "60", ResourceRecords: [10.0.0.9]}
+        Options:
+          Type: AWS::EC2::DHCPOptions
+          Properties: {DomainNameServers: [10.0.0.2, AmazonProvidedDNS]}
+        OptionsAssociation:
+          Type: AWS::EC2::VPCDHCPOptionsAssociation
+          Properties: {VpcId: !Ref VPC, DhcpOptionsId: !Ref Options}
+    """)
+    vpc, endpoint = by_id(net, "VPC"), by_id(net, "Endpoint")
+    association, zone, options = (
+        by_id(net, "RuleAssociation"),
+        by_id(net, "Zone"),
+        by_id(net, "OptionsAssociation"),
+    )
+    assert net.dns_settings == [association, zone, options]
+    assert association.vpc is vpc and association.rule is by_id(net, "Rule")
+    assert (association.rule.rule_type, association.rule.domain) == ("FORWARD", "amazonaws.com")
+    assert zone.vpcs == [vpc, "vpc-1"] and zone.records_unknown is None
+    assert [(r.name, r.endpoint) for r in zone.records] == [
+        ("ssm.us-east-1.amazonaws.com", endpoint),
+        ("other.example.com", None),
+    ]
+    assert endpoint.dns_entries_read_by == ["Records"]
+    assert options.options.name_servers == ["10.0.0.2", "AmazonProvidedDNS"]
+
+
+def test_a_record_set_naming_its_zone_by_name_leaves_the_zone_open() -> None:
+    net = network("""
+        Zone:
+          Type: AWS::Route53::HostedZone
+          Properties: {Name: corp.example.com., VPCs: [{VPCId: !Ref VPC}]}
+        Other:
+          Type: AWS::Route53::HostedZone
+          Properties: {Name: other.example.com, VPCs: [{VPCId: !Ref VPC}]}
+        Record:
+          Type: AWS::Route53::RecordSet
+          Properties: {HostedZoneName: CORP.example.com., Name: a.corp.example.com, Type: A,
+                       TTL: "60", ResourceRecords: [10.0.0.9]}
+    """)
+    assert by_id(net, "Zone").records_unknown == "Record may add records to it"
+    assert by_id(net, "Other").records_unknown is None

@@ -722,3 +722,314 @@ def test_command_matrix_and_internet_source() -> None:
     assert code == 2 and "give --from and --to, or --matrix" in output
     code, output = run("reach", internet, "--matrix", "--ports", "22,http")
     assert code == 2 and "'http' is not a port" in output
+
+
+# -- service names that DNS settings decide ------------------------------------------------------
+
+SPOKE = (Path(__file__).parent / "fixtures" / "rules" / "VPC701").joinpath(
+    "fail_spoke_without_dns_forwarding.yaml"
+)
+
+
+def spoke(extra: str = "") -> Network:
+    """A spoke VPC routed to a hub (10.0.0.0/8) over a transit gateway, with no endpoint of its
+    own and no way to the internet, and `extra` resources."""
+    text = SPOKE.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    return build_network(Resolver(parse(text + textwrap.indent(textwrap.dedent(extra), "  "))))
+
+
+def forward_rule(domain: str, kind: str = "FORWARD", condition: str = "") -> str:
+    return f"""
+        ServiceNamesRule:
+          Type: AWS::Route53Resolver::ResolverRule
+          {condition}
+          Properties:
+            RuleType: {kind}
+            DomainName: "{domain}"
+            TargetIps: [{{Ip: 10.0.0.10}}]
+        ServiceNamesAssociation:
+          Type: AWS::Route53Resolver::ResolverRuleAssociation
+          Properties:
+            ResolverRuleId: !Ref ServiceNamesRule
+            VPCId: !Ref VPC
+    """
+
+
+def test_spoke_without_forwarding_cannot_reach_ssm() -> None:
+    answer = reach(spoke(), "Instance", "ssm")
+    assert (answer.verdict, answer.code) == (UNREACHABLE, NO_ROUTE)
+
+
+@pytest.mark.parametrize(
+    "domain",
+    ["amazonaws.com", "us-east-1.amazonaws.com", "ssm.us-east-1.amazonaws.com", ".", "COM."],
+)
+def test_service_names_forwarded_to_a_hub_are_unknown(domain: str) -> None:
+    answer = reach(spoke(forward_rule(domain)), "Instance", "ssm")
+    assert (answer.verdict, answer.code) == (UNKNOWN, "UNKNOWN")
+    assert [(hop.component, hop.kind) for hop in answer.hops] == [
+        ("ServiceNamesAssociation", "unknown")
+    ]
+    assert answer.unknowns[0].detail == (
+        f"Resolver rule ServiceNamesRule (FORWARD, {domain}), associated with VPC VPC by "
+        "ServiceNamesAssociation, sends the queries for ssm.us-east-1.amazonaws.com to DNS "
+        "servers whose answer the template does not show"
+    )
+
+
+def test_forwarding_one_service_name_leaves_the_others_public() -> None:
+    net = spoke(forward_rule("ssm.us-east-1.amazonaws.com"))
+    assert reach(net, "Instance", "ssm").verdict == UNKNOWN
+    assert reach(net, "Instance", "ssmmessages").code == NO_ROUTE
+    # The parts of ecr.api's name are the other way round: api.ecr.us-east-1.amazonaws.com.
+    net = spoke(forward_rule("ecr.us-east-1.amazonaws.com"))
+    assert reach(net, "Instance", "ecr.api").verdict == UNKNOWN
+    assert reach(net, "Instance", "logs").code == NO_ROUTE
+
+
+@pytest.mark.parametrize(
+    ("domain", "kind"),
+    [("corp.example.com", "FORWARD"), ("amazonaws.com", "SYSTEM"), ("s3.amazonaws.com", "FORWARD")],
+)
+def test_rules_that_leave_the_service_name_alone(domain: str, kind: str) -> None:
+    answer = reach(spoke(forward_rule(domain, kind)), "Instance", "ssm")
+    assert (answer.verdict, answer.code) == (UNREACHABLE, NO_ROUTE)
+
+
+def test_a_rule_from_outside_or_maybe_created_may_decide() -> None:
+    net = spoke("""
+        Shared:
+          Type: AWS::Route53Resolver::ResolverRuleAssociation
+          Properties: {ResolverRuleId: !ImportValue hub-ServiceNamesRule, VPCId: !Ref VPC}
+    """)
+    answer = reach(net, "Instance", "ssm")
+    assert answer.verdict == UNKNOWN
+    assert answer.unknowns[0].component == "Shared"
+    assert "whose domain is not known" in answer.unknowns[0].detail
+    text = "Conditions:\n  Forward: !Equals [!Ref TransitGatewayId, tgw-1]\n"
+    net = build_network(
+        Resolver(
+            parse(
+                SPOKE.read_text(encoding="utf-8").replace("Resources:\n", text + "Resources:\n")
+                + textwrap.indent(
+                    textwrap.dedent(forward_rule(".", condition="Condition: Forward")), "  "
+                )
+            )
+        )
+    )
+    answer = reach(net, "Instance", "ssm")
+    assert answer.verdict == UNKNOWN
+    assert "ServiceNamesAssociation (if they are created)" in answer.unknowns[0].detail
+
+
+def test_a_rule_of_another_vpc_does_not_apply() -> None:
+    net = spoke("""
+        Hub:
+          Type: AWS::EC2::VPC
+          Properties: {CidrBlock: 10.0.0.0/16}
+        Forward:
+          Type: AWS::Route53Resolver::ResolverRule
+          Properties: {RuleType: FORWARD, DomainName: amazonaws.com, TargetIps: [{Ip: 10.9.0.2}]}
+        ForwardAssociation:
+          Type: AWS::Route53Resolver::ResolverRuleAssociation
+          Properties: {ResolverRuleId: !GetAtt Forward.ResolverRuleId, VPCId: !Ref Hub}
+    """)
+    assert reach(net, "Instance", "ssm").code == NO_ROUTE
+
+
+def test_a_forward_rule_outranks_the_vpcs_own_endpoint_as_far_as_vpclint_knows() -> None:
+    endpoint = """
+        EndpointGroup:
+          Type: AWS::EC2::SecurityGroup
+          Properties: {GroupDescription: endpoints, VpcId: !Ref VPC}
+        SsmEndpoint:
+          Type: AWS::EC2::VPCEndpoint
+          Properties:
+            VpcId: !Ref VPC
+            VpcEndpointType: Interface
+            ServiceName: !Sub com.amazonaws.${AWS::Region}.ssm
+            PrivateDnsEnabled: true
+            SubnetIds: [!Ref PrivateSubnet]
+            SecurityGroupIds: [!Ref EndpointGroup]
+    """
+    # The endpoint's group admits nothing: without the rule, a definite no.
+    assert reach(spoke(endpoint), "Instance", "ssm").code == SG_RULES
+    assert reach(spoke(forward_rule(".") + endpoint), "Instance", "ssm").verdict == UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("extra", "component"),
+    [
+        (
+            """
+            Zone:
+              Type: AWS::Route53::HostedZone
+              Properties: {Name: ssm.us-east-1.amazonaws.com, VPCs: [{VPCId: !Ref VPC,
+                           VPCRegion: us-east-1}]}
+            """,
+            "Zone",
+        ),
+        (
+            """
+            Options:
+              Type: AWS::EC2::DHCPOptions
+              Properties: {DomainNameServers: [10.0.0.2]}
+            OptionsAssociation:
+              Type: AWS::EC2::VPCDHCPOptionsAssociation
+              Properties: {VpcId: !Ref VPC, DhcpOptionsId: !Ref Options}
+            """,
+            "OptionsAssociation",
+        ),
+        (
+            """
+            ProfileAssociation:
+              Type: AWS::Route53Profiles::ProfileAssociation
+              Properties: {Name: dns, ProfileId: rp-0123456789abcdef, ResourceId: !Ref VPC}
+            """,
+            "ProfileAssociation",
+        ),
+    ],
+)
+def test_private_zones_dhcp_options_and_profiles_decide_too(extra: str, component: str) -> None:
+    answer = reach(spoke(extra), "Instance", "ssm")
+    assert answer.verdict == UNKNOWN
+    assert answer.unknowns[0].component == component
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        """
+        Zone:
+          Type: AWS::Route53::HostedZone
+          Properties: {Name: corp.example.com, VPCs: [{VPCId: !Ref VPC, VPCRegion: us-east-1}]}
+        PublicZone:
+          Type: AWS::Route53::HostedZone
+          Properties: {Name: amazonaws.com}
+        """,
+        """
+        Options:
+          Type: AWS::EC2::DHCPOptions
+          Properties: {DomainName: ec2.internal, DomainNameServers: [AmazonProvidedDNS]}
+        OptionsAssociation:
+          Type: AWS::EC2::VPCDHCPOptionsAssociation
+          Properties: {VpcId: !Ref VPC, DhcpOptionsId: !Ref Options}
+        """,
+    ],
+)
+def test_settings_that_leave_the_service_name_alone(extra: str) -> None:
+    assert reach(spoke(extra), "Instance", "ssm").code == NO_ROUTE
+
+
+def test_command_says_unknown_and_why_for_forwarded_names() -> None:
+    forwarded = SPOKE.parent / "pass_dns_forwarded_to_hub_amazonaws_com.yaml"
+    code, output = run("reach", str(forwarded), "--from", "Instance", "--to", "ssm")
+    assert code == 3
+    lines = output.splitlines()
+    assert lines[0] == "Instance -> ssm (TCP 443): UNKNOWN [UNKNOWN]"
+    assert lines[-1] == (
+        "  unknown: Resolver rule ServiceNamesRule (FORWARD, amazonaws.com), associated with VPC "
+        "VPC by ServiceNamesAssociation, sends the queries for ssm.us-east-1.amazonaws.com to "
+        "DNS servers whose answer the template does not show"
+    )
+
+
+def test_service_names_and_domains() -> None:
+    from vpclint.judge.names import covers, service_names
+
+    assert service_names("ssm", "us-east-1") == ("ssm.us-east-1.amazonaws.com",)
+    assert service_names("ecr.dkr", "cn-north-1") == (
+        "dkr.ecr.cn-north-1.amazonaws.com.cn",
+        "ecr.dkr.cn-north-1.amazonaws.com.cn",
+    )
+    names = service_names("s3", "us-east-1")
+    assert covers("AmazonAWS.com.", names) and covers(".", names)
+    assert covers("bucket.s3.us-east-1.amazonaws.com", names)  # a name under the service's
+    assert not covers("s3.us-west-2.amazonaws.com", names)
+    assert not covers("3.us-east-1.amazonaws.com", names)
+
+
+HUB = SPOKE.parent / "pass_hub_endpoints_through_private_hosted_zones.yaml"
+
+
+def hub(replace: tuple[str, str] | None = None, extra: str = "") -> Network:
+    """Hub and spoke over a transit gateway; private hosted zones for ssm and ssmmessages,
+    associated with both, answer with the hub's endpoints."""
+    text = HUB.read_text(encoding="utf-8")
+    if replace is not None:
+        assert replace[0] in text
+        text = text.replace(*replace)
+    text = text.rstrip("\n") + "\n" + textwrap.indent(textwrap.dedent(extra), "  ")
+    return build_network(Resolver(parse(text)))
+
+
+def test_a_private_zone_record_for_a_hub_endpoint_shows_the_whole_path() -> None:
+    answer = reach(hub(), "Instance", "ssm")
+    assert (answer.verdict, answer.via) == (
+        REACHABLE,
+        "interface endpoint SsmEndpoint → transit gateway TransitGateway",
+    )
+    assert answer.hops[0].component == "SsmZone"
+    assert answer.hops[0].detail == (
+        "private hosted zone SsmZone of VPC Spoke answers ssm.us-east-1.amazonaws.com with "
+        "record SsmRecord: the regional name of interface endpoint SsmEndpoint"
+    )
+    blocked = hub(("CidrIp: 10.1.0.0/16", "CidrIp: 10.2.0.0/16"))
+    answer = reach(blocked, "Instance", "ssmmessages")
+    assert (answer.verdict, answer.code) == (UNREACHABLE, SG_RULES)
+    assert answer.blocks[0].component == "SsmMessagesEndpoint"
+
+
+@pytest.mark.parametrize(
+    ("replace", "extra"),
+    [
+        # The record may not be created.
+        (("  SsmRecord:\n", "  SsmRecord:\n    Condition: Maybe\n"), "Conditions: {}"),
+        # A second record for the name: which answer is not known.
+        (
+            None,
+            """
+            SecondRecord:
+              Type: AWS::Route53::RecordSet
+              Properties: {HostedZoneId: !Ref SsmZone, Name: ssm.us-east-1.amazonaws.com.,
+                           Type: A, TTL: "60", ResourceRecords: [10.9.9.9]}
+            """,
+        ),
+        # A record set that names its zone by name may add records to it.
+        (
+            None,
+            """
+            ByName:
+              Type: AWS::Route53::RecordSet
+              Properties: {HostedZoneName: ssm.us-east-1.amazonaws.com., Name: x.example.com,
+                           Type: A, TTL: "60", ResourceRecords: [10.9.9.9]}
+            """,
+        ),
+        # The zonal name of the endpoint: one zone's interface, which one is not followed.
+        (
+            (
+                'DNSName: !Select [1, !Split [":", !Select [0, !GetAtt SsmEndpoint.',
+                'DNSName: !Select [1, !Split [":", !Select [1, !GetAtt SsmEndpoint.',
+            ),
+            "",
+        ),
+        # The spoke's association with the zone is not known.
+        (("- {VPCId: !Ref Spoke,", "- {VPCId: !ImportValue spoke-vpc,"), ""),
+    ],
+)
+def test_a_private_zone_that_does_not_show_the_whole_path_is_unknown(
+    replace: tuple[str, str] | None, extra: str
+) -> None:
+    if extra.startswith("Conditions"):
+        text = HUB.read_text(encoding="utf-8").replace(*replace)  # type: ignore[misc]
+        text = text.replace(
+            "Resources:\n",
+            "Parameters:\n  Flag: {Type: String}\nConditions:\n"
+            "  Maybe: !Equals [!Ref Flag, yes]\nResources:\n",
+        )
+        net = build_network(Resolver(parse(text)))
+    else:
+        net = hub(replace, extra)
+    answer = reach(net, "Instance", "ssm")
+    assert answer.verdict == UNKNOWN
+    assert answer.unknowns[0].component == "SsmZone"

@@ -23,8 +23,9 @@ VPCLINT = str(Path(sys.executable).parent / "vpclint")
 NOT_ON_THE_CHECK_PATH = ("dataclasses", "pathlib", "json", "pkgutil", "rich", "cfnlint")
 # vpclint's own modules that the seed sample (one VPC, an instance reaching SSM through interface
 # endpoints, no ACL of its own) does not need: the other commands, the loop and SAM expanders,
-# the builders of other workloads, the connections VPC406 works out for written ACLs, and the
-# walk beyond one VPC. Each is imported where a template first needs it.
+# the builders of other workloads, the model and builder of DNS settings (Resolver rules, hosted
+# zones), the connections VPC406 works out for written ACLs, and the walk beyond one VPC. Each is
+# imported where a template first needs it.
 NOT_FOR_THE_SEED = (
     "vpclint.cli.reach",
     "vpclint.cli.show",
@@ -39,6 +40,8 @@ NOT_FOR_THE_SEED = (
     "vpclint.builder.databases",
     "vpclint.builder.functions",
     "vpclint.builder.scaling",
+    "vpclint.builder.dns",
+    "vpclint.model.dns",
     "vpclint.judge.connections",
     "vpclint.reach.crossings",
     "vpclint.reach.internet",

@@ -9,7 +9,11 @@ public IP and an internet gateway) or through interface endpoints found by priva
 security groups and network ACLs both ways. Reports the instance when either service is
 certainly unreachable, naming the component that blocks it. (`ec2messages` is not required:
 SSM Agent 3.3.40.0 and later no longer uses it.) When an unknown value decides, or the instance
-or its role is under an undecided `Condition`, the rule is silent.
+or its role is under an undecided `Condition`, the rule is silent. So it is when a Route 53
+Resolver rule, a private hosted zone, DHCP options or a Route 53 Profile decides where a
+service's name leads in the VPC (endpoints shared from a hub VPC over a transit gateway),
+unless a private hosted zone's record shows the endpoint the name leads to: then that path is
+walked.
 
 The same holds for the instances of an Auto Scaling group (their launch template's or launch
 configuration's instance profile; they may start in any of the group's subnets, so each must

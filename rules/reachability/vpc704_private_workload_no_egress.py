@@ -7,7 +7,9 @@ groups), has no route to the internet (no internet gateway, no working NAT gatew
 VPC has no VPC endpoint at all. Databases, caches, EFS mount targets and an EKS cluster's
 control-plane interfaces only answer connections and do not count. It is information, not an
 error: an isolated design is sometimes the point, and this finding makes it visible. Silent
-when the subnet's routing is unknown or under an undecided `Condition`.
+when the subnet's routing is unknown or under an undecided `Condition`, and when a Resolver
+rule, a private hosted zone or other DNS servers decide where the VPC's workloads send the
+names of AWS services (endpoints shared from another VPC, say).
 
 ## Why it matters
 Such instances cannot install packages, reach AWS APIs (SSM, CloudWatch, S3) or be managed by
@@ -33,6 +35,7 @@ Route the subnet through a NAT gateway, add the VPC endpoints the workloads need
 from collections.abc import Iterator
 
 from vpclint.findings import Problem
+from vpclint.judge.names import decided_elsewhere
 from vpclint.model import Instance, Network, NetworkInterface, Resource, Workload
 from vpclint.reach import UNREACHABLE, reach
 
@@ -50,7 +53,7 @@ def check(network: Network) -> Iterator[Problem]:
         if not workloads or subnet.is_public is not False:
             continue
         answer = reach(network, subnet.logical_id, "internet", port=443)
-        if answer.verdict != UNREACHABLE:
+        if answer.verdict != UNREACHABLE or decided_elsewhere(network, subnet.vpc) is not None:
             continue
         names = ", ".join(w.logical_id for w in workloads)
         yield Problem(

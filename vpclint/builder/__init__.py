@@ -1,8 +1,8 @@
 """Build the Network from resolved stacks: one pass creates objects, a second wires them.
 
 The work is split along the lines of the model: `vpc`, `routing`, `gateways`, `security`,
-`endpoints`, `instances`, `balancers`, `functions`, `containers`, `scaling` and `databases` each
-construct their part (`iam` reads what a workload's role lets it call); `core` holds the
+`endpoints`, `instances`, `balancers`, `functions`, `containers`, `scaling`, `databases` and
+`dns` each construct their part (`iam` reads what a workload's role lets it call); `core` holds the
 machinery they share.
 """
 
@@ -49,6 +49,15 @@ WORKLOAD_AREAS: dict[str, tuple[str, ...]] = {
         "AWS::Redshift::",
         "AWS::DocDB::",
         "AWS::Neptune::",
+    ),
+    # What decides how names resolve: Resolver rules, private zones, DHCP options, profiles.
+    "dns": (
+        "AWS::Route53Resolver::ResolverRule",
+        "AWS::Route53::HostedZone",
+        "AWS::Route53::RecordSet",
+        "AWS::EC2::DHCPOptions",
+        "AWS::EC2::VPCDHCPOptionsAssociation",
+        "AWS::Route53Profiles::ProfileAssociation",
     ),
 }
 

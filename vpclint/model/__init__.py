@@ -4,7 +4,9 @@ Relations to things outside the template, or not knowable before deployment, are
 Unknown where the reason matters). Objects whose `Condition` is undecided are kept with
 `certain=False`: a rule may count them as possibly present, never report on them.
 
-One module per part of the network; everything is importable from `vpclint.model`.
+One module per part of the network; everything is importable from `vpclint.model`, except
+`vpclint.model.dns` (Resolver rules, hosted zones, DHCP options), imported where a template
+has them.
 """
 
 from vpclint.model.base import (

@@ -99,6 +99,9 @@ class Network:
     peering_connections: list[PeeringConnection] = field(default_factory=list)
     firewalls: list[Firewall] = field(default_factory=list)
     flow_logs: list[Resource] = field(default_factory=list)
+    # What decides how names resolve in a VPC besides endpoints (vpclint.model.dns): Resolver
+    # rule associations, private hosted zones, DHCP options associations, Route 53 Profiles.
+    dns_settings: list[Resource] = field(default_factory=list)
     # What vpclint cannot see, each with its own rule (VPC001-VPC005).
     unseen: list[Unseen] = field(default_factory=list)
     # By template file: [resources vpclint turned into model objects, resources whose type it

@@ -73,6 +73,8 @@ class VpcEndpoint(Resource):
     # The groups it sits behind; None when none is named and the VPC's default group applies.
     security_groups: Groups | None = None
     private_dns: bool | Unknown = False
+    # The template's resources that read its endpoint-specific DNS names (`DnsEntries`).
+    dns_entries_read_by: list[str] = field(default_factory=list)
 
     @property
     def service(self) -> str | None:

@@ -1,13 +1,17 @@
 """AWS services in a walk: through a gateway endpoint (S3, DynamoDB) that serves the subnet's
 route table, through an interface endpoint that private DNS resolves the service's name to, or
 else to the service's public addresses. When the public way fails and an endpoint went unused,
-the unused endpoint is the explanation.
+the unused endpoint is the explanation. Where the service's name leads is
+`vpclint.judge.names`'s question: when a Resolver rule, a private hosted zone or other DNS
+servers decide it, the answer is not known, unless a private hosted zone's record shows the
+interface endpoint (of this VPC or another) that the name leads to.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from vpclint.judge import names
 from vpclint.judge.flows import Peer
 from vpclint.model import EndpointType, RouteTable, Subnet, Vpc, VpcEndpoint
 from vpclint.reach import answer as codes
@@ -20,6 +24,13 @@ GATEWAY_SERVICES = {"s3", "dynamodb"}
 
 def to_service(walk: Walk, path: Path, sender: Sender, subnet: Subnet, service: str) -> Path:
     vpc = subnet.vpc
+    elsewhere = names.decided_elsewhere(walk.network, vpc, service)
+    if elsewhere is not None and elsewhere.endpoint is not None:
+        path.hop(elsewhere.setting.logical_id, "private DNS", elsewhere.reason)
+        return _to_interface_endpoint(walk, path, sender, subnet, elsewhere.endpoint)
+    if elsewhere is not None:
+        path.unknown(elsewhere.setting.logical_id, elsewhere.reason)
+        return path
     table = subnet.route_table
     if isinstance(table, Unknown):
         path.unknown(subnet.logical_id, table.reason)
@@ -44,7 +55,7 @@ def to_service(walk: Walk, path: Path, sender: Sender, subnet: Subnet, service: 
                 f"add {table.logical_id} to the RouteTableIds of {other.logical_id}",
             )
             return _public_service(walk, path, sender, subnet, service, unused)
-    interface = _interface_endpoint(walk, vpc, service)
+    interface = names.interface_endpoint(walk.network, vpc, service)
     if interface is not None:
         endpoint, dns = interface
         if dns is True:
@@ -53,27 +64,11 @@ def to_service(walk: Walk, path: Path, sender: Sender, subnet: Subnet, service: 
                 "private DNS",
                 f"{service} resolves to interface endpoint {endpoint.logical_id}",
             )
-            subnets = [s for s in endpoint.subnets or [] if isinstance(s, Subnet)]
-            if not subnets:
-                path.unknown(endpoint.logical_id, "the subnets of the endpoint are not known")
-                return path
-            path.through(f"interface endpoint {endpoint.logical_id}")
-            branches = []
-            for where in subnets:
-                target = Target(
-                    endpoint.logical_id,
-                    where.block,
-                    where,
-                    endpoint.effective_security_groups,
-                    endpoint,
-                )
-                branch = walk.send(path.copy(), sender, subnet, target)
-                branches.append(branch)
-            return all_of(branches)
+            return _to_interface_endpoint(walk, path, sender, subnet, endpoint)
         if isinstance(dns, Unknown):
             path.unknown(endpoint.logical_id, dns.reason)
             return path
-        why = _why_no_private_dns(endpoint)
+        why = names.why_no_private_dns(endpoint)
         path.hop(
             endpoint.logical_id,
             "private DNS",
@@ -88,6 +83,25 @@ def to_service(walk: Walk, path: Path, sender: Sender, subnet: Subnet, service: 
         )
         return _public_service(walk, path, sender, subnet, service, unused)
     return _public_service(walk, path, sender, subnet, service, None)
+
+
+def _to_interface_endpoint(
+    walk: Walk, path: Path, sender: Sender, subnet: Subnet, endpoint: VpcEndpoint
+) -> Path:
+    """To the endpoint's network interfaces: the service's name answers with those of every
+    subnet of the endpoint, so each must let the traffic in."""
+    subnets = [s for s in endpoint.subnets or [] if isinstance(s, Subnet)]
+    if not subnets:
+        path.unknown(endpoint.logical_id, "the subnets of the endpoint are not known")
+        return path
+    path.through(f"interface endpoint {endpoint.logical_id}")
+    branches = []
+    for where in subnets:
+        target = Target(
+            endpoint.logical_id, where.block, where, endpoint.effective_security_groups, endpoint
+        )
+        branches.append(walk.send(path.copy(), sender, subnet, target))
+    return all_of(branches)
 
 
 def _public_service(
@@ -161,34 +175,3 @@ def _gateway_endpoint(
         ):
             maybe = Unknown(f"gateway endpoint {endpoint.logical_id} may serve the table")
     return maybe
-
-
-def _interface_endpoint(
-    walk: Walk, vpc: Vpc | None, service: str
-) -> tuple[VpcEndpoint, Any] | None:
-    for endpoint in walk.network.endpoints:
-        if (
-            endpoint.endpoint_type is EndpointType.INTERFACE
-            and endpoint.service == service
-            and endpoint.vpc is vpc
-            and endpoint.certain
-        ):
-            dns: Any = endpoint.private_dns
-            if dns is True and vpc is not None:
-                for attribute in (vpc.dns_support, vpc.dns_hostnames):
-                    if attribute is not True:
-                        dns = attribute if isinstance(attribute, Unknown) else False
-            return endpoint, dns
-    return None
-
-
-def _why_no_private_dns(endpoint: VpcEndpoint) -> str:
-    if endpoint.private_dns is not True:
-        return f"PrivateDnsEnabled is off on {endpoint.logical_id}"
-    vpc = endpoint.vpc
-    settings = (
-        ("EnableDnsSupport", getattr(vpc, "dns_support", None)),
-        ("EnableDnsHostnames", getattr(vpc, "dns_hostnames", None)),
-    )
-    off = " and ".join(name for name, value in settings if value is not True)
-    return f"{off} of VPC {vpc.logical_id if vpc else '?'} is off"
