@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from vpclint.cli import fail
 from vpclint.cli.options import (
     EXIT_CLEAN,
     EXIT_ERROR,
@@ -175,7 +176,11 @@ def check(
     if write_baseline_path:
         from vpclint.baseline import write
 
-        count = write(results, write_baseline_path)
+        try:
+            count = write(results, write_baseline_path)
+        except OSError as error:
+            reason = error.strerror or error
+            fail(f"error: cannot write the baseline to {write_baseline_path}: {reason}")
         click.echo(
             f"Recorded {count} finding{'s' if count != 1 else ''} in {write_baseline_path}.",
             err=True,
@@ -214,8 +219,12 @@ def report(
         from vpclint.report import Summary
         from vpclint.report.text import summary_line
 
-        with open(output_file, "w", encoding="utf-8") as file:
-            file.write(rendered)
+        try:
+            # Backslash escapes for what UTF-8 cannot hold (a lone surrogate in a logical ID).
+            with open(output_file, "w", encoding="utf-8", errors="backslashreplace") as file:
+                file.write(rendered)
+        except OSError as error:
+            fail(f"error: cannot write the report to {output_file}: {error.strerror or error}")
         click.echo(summary_line(Summary.of(results)) + f" Report written to {output_file}.")
 
 

@@ -117,42 +117,59 @@ def parse_pairs(pairs: tuple[str, ...], option: str) -> dict[str, str]:
 
 def read_parameters_file(path: str) -> dict[str, str]:
     """Parameters from a file in the AWS CLI's list form, or a plain {"Key": "Value"} object."""
-    import json
+    from vpclint.jsonfile import JsonFileError, describe, read_json
 
     hint = "--parameters-file"
     try:
-        with open(path, encoding="utf-8-sig") as file:
-            data = json.load(file)
-    except json.JSONDecodeError as error:
-        raise click.BadParameter(
-            f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}", param_hint=hint
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise click.BadParameter(f"{path}: cannot read: {error}", param_hint=hint) from None
+        data = read_json(path)
+    except JsonFileError as error:
+        raise click.BadParameter(str(error), param_hint=hint) from None
     if isinstance(data, dict) and isinstance(data.get("Parameters"), dict):
         data = data["Parameters"]
     if isinstance(data, dict):
-        return {str(key): _parameter_text(value) for key, value in data.items()}
-    if isinstance(data, list) and all(
+        pairs = list(data.items())
+    elif isinstance(data, list) and all(
         isinstance(item, dict) and "ParameterKey" in item for item in data
     ):
-        return {
-            str(item["ParameterKey"]): _parameter_text(item.get("ParameterValue", ""))
+        pairs = [
+            (item["ParameterKey"], item.get("ParameterValue", ""))
             for item in data
             if not item.get("UsePreviousValue")
-        }
-    raise click.BadParameter(
-        f'{path}: expected [{{"ParameterKey": ..., "ParameterValue": ...}}] or {{"Key": "Value"}}',
-        param_hint=hint,
-    )
+        ]
+    else:
+        raise click.BadParameter(
+            f"{path}: {describe(data)}, but expected "
+            '[{"ParameterKey": ..., "ParameterValue": ...}] or {"Key": "Value"}',
+            param_hint=hint,
+        )
+    parameters = {}
+    for key, value in pairs:
+        text = _parameter_text(value)
+        if not isinstance(key, str) or not key:
+            problem = f"a parameter name is {describe(key) if key != '' else 'empty'}"
+        elif text is None:
+            problem = f"the value of {key!r} is {describe(value)}"
+        else:
+            parameters[key] = text
+            continue
+        raise click.BadParameter(
+            f"{path}: {problem}; a parameter value is a string, a number, a boolean or a list "
+            "of those",
+            param_hint=hint,
+        )
+    return parameters
 
 
-def _parameter_text(value: object) -> str:
+def _parameter_text(value: object) -> str | None:
+    """A parameter value as CloudFormation takes it; None for what it does not take."""
     if isinstance(value, list):
-        return ",".join(str(item) for item in value)
+        items = [None if isinstance(item, list) else _parameter_text(item) for item in value]
+        return None if None in items else ",".join(item for item in items if item is not None)
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return None
 
 
 def load_network(paths: tuple[str, ...], options: LintOptions) -> Network:
