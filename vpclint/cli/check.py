@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -14,9 +13,13 @@ from vpclint.cli.options import (
     EXIT_CLEAN,
     EXIT_ERROR,
     EXIT_FINDINGS,
+    PATHS,
     lint_options,
+    rename_stdin,
     resolve_config,
+    stdin_as_file,
     template_options,
+    warn_unreadable,
 )
 
 if TYPE_CHECKING:
@@ -27,7 +30,7 @@ FORMATS = ("text", "json", "sarif", "github", "junit", "concise", "markdown")
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=PATHS)
 @template_options
 @click.option(
     "--format",
@@ -139,7 +142,7 @@ def check(
     exports, or nest each other, are linted as one network."""
     from vpclint.config import ConfigError
     from vpclint.engine import load_rules
-    from vpclint.lint import collect_files, lint_files
+    from vpclint.lint import available_cpus, collect_files, lint_files
 
     overrides = {
         "select": ",".join(select) or None,
@@ -149,6 +152,11 @@ def check(
         "region": region,
         "exclude": list(exclude) or None,
     }
+    for option, values in (("--select", select), ("--ignore", ignore)):
+        if values and not any(part.strip() for value in values for part in value.split(",")):
+            raise click.BadParameter(
+                "give rule IDs or prefixes such as VPC101 or VPC4", param_hint=option
+            )
     for pair in severity_pairs:
         if "=" not in pair:
             raise click.BadParameter(f"{pair!r} is not ID=SEVERITY", param_hint="--severity")
@@ -163,8 +171,14 @@ def check(
     )
     if with_cfn_lint and importlib.util.find_spec("cfnlint") is None:
         raise click.UsageError("--cfn-lint needs cfn-lint: pip install 'vpclint[cfn-lint]'")
-    files = [(path, exists) for path, exists in collect_files(paths) if not config.excludes(path)]
-    results = lint_files(files, options, rules, jobs=jobs or os.cpu_count() or 1)
+    with stdin_as_file(paths) as (paths, stdin_file):
+        files = [
+            (path, exists)
+            for path, exists in collect_files(paths, warn_unreadable)
+            if not config.excludes(path)
+        ]
+        results = lint_files(files, options, rules, jobs=jobs or available_cpus())
+        rename_stdin(results, stdin_file)
 
     if baseline_path:
         from vpclint.baseline import BaselineError, read, subtract
