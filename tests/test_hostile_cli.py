@@ -556,3 +556,41 @@ def test_worker_crash_through_the_command_line(
     errors = {Path(f["path"]).name: f["error"] for f in files if f["error"]}
     assert list(errors) == ["crash.yaml"]
     assert all(f["findings"] for f in files if Path(f["path"]).name != "crash.yaml")
+
+
+def test_a_bug_while_reading_for_planning_costs_one_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vpclint.expand.links
+
+    shutil.copytree(SAMPLES / "linked", tmp_path / "linked")
+    real = vpclint.expand.links.read_shared
+
+    def read_shared(path: str, *args: object, **kwargs: object) -> object:
+        if path.endswith("app.yaml"):
+            raise AssertionError("a loader bug")
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(vpclint.expand.links, "read_shared", read_shared)
+    files = [*collect_files([str(tmp_path)]), (str(BROKEN), True)]
+    results = {Path(r.path).name: r for r in lint_files(files, LintOptions(), jobs=1)}
+    app = results["app.yaml"]
+    assert app.error is not None
+    assert app.error.message == "internal error while loading: AssertionError: a loader bug"
+    assert results["network.yaml"].error is None
+    assert [f.rule for f in results[BROKEN.name].findings] == ["VPC101"]
+
+
+def test_a_bug_after_the_network_is_built_costs_one_unit(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = vpclint.lint._apply_suppressions
+
+    def apply_suppressions(result: object, *args: object) -> None:
+        if str(result.path) == str(CLEAN):  # type: ignore[attr-defined]
+            raise ValueError("two\nlines")
+        real(result, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(vpclint.lint, "_apply_suppressions", apply_suppressions)
+    results = lint_files([(str(CLEAN), True), (str(BROKEN), True)], LintOptions(), jobs=1)
+    assert results[0].error is not None
+    assert results[0].error.message == "internal error while linting: ValueError: two lines"
+    assert [f.rule for f in results[1].findings] == ["VPC101"]

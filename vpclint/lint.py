@@ -130,7 +130,12 @@ def lint_files(
     else:
         done = {}
         units = plan(
-            existing, options.stack_names, options.parameters, options.region, options.link
+            existing,
+            options.stack_names,
+            options.parameters,
+            options.region,
+            options.link,
+            lambda candidates: (_read_for_planning(path, options) for path in candidates),
         )
         for unit in units.units:
             for result in lint_unit(unit, options, rules, units.loaded, units.failed):
@@ -266,7 +271,7 @@ class _Workers:
                     if first_failed is None:
                         first_failed = task[0]
                 except Exception as error:  # a result that cannot come back, say
-                    reason = f"{type(error).__name__}: {error}"
+                    reason = _described(error)
                     outcomes.update((i, _Crash(reason)) for i in task)
             pending = [i for i in pending if i not in outcomes]
             if not pending:
@@ -287,16 +292,32 @@ def _read_and_lint(
 ) -> tuple[LoadError | None, Any, Any, list[FileResult]]:
     """A file read for planning, and linted as a unit of its own: why it cannot be read, what it
     shares, the root it was linted as, and the results."""
-    from vpclint.expand.links import Unit, configured_name, read_shared
+    from vpclint.expand.links import Unit, configured_name
     from vpclint.expand.stacks import Root
 
     names = options.stack_names
-    outcome, shared = read_shared(path, names, options.parameters, options.region, keep=True)
+    outcome, shared = _read_for_planning(path, options)
     root = Root(path, configured_name(names, path))
     loaded = {path: outcome} if isinstance(outcome, Template) else {}
     failed = {path: outcome} if isinstance(outcome, LoadError) else {}
     results = lint_unit(Unit((root,)), options, rules, loaded, failed)
     return (outcome if isinstance(outcome, LoadError) else None), shared, root, results
+
+
+def _read_for_planning(path: str, options: LintOptions) -> tuple[Any, Any]:
+    """A file read for planning (vpclint.expand.links.read_shared); a bug while reading it
+    costs that file, not the run."""
+    from vpclint.expand.links import read_shared
+
+    try:
+        return read_shared(path, options.stack_names, options.parameters, options.region, keep=True)
+    except Exception as error:
+        return LoadError(f"internal error while loading: {_described(error)}"), None
+
+
+def _described(error: BaseException) -> str:
+    """An exception as one line: its type and message."""
+    return " ".join(f"{type(error).__name__}: {error}".split())
 
 
 @contextmanager
@@ -337,7 +358,11 @@ def lint_unit(
 ) -> list[FileResult]:
     """Lint the templates of one unit as one network; one result per file it reaches."""
     started = time.perf_counter()
-    results = _lint_unit(unit, options, rules, loaded, failed)
+    try:
+        results = _lint_unit(unit, options, rules, loaded, failed)
+    except Exception as error:  # a bug after building (suppressions, cfn-lint) costs this unit
+        message = f"internal error while linting: {_described(error)}"
+        results = [FileResult(path, error=LoadError(message)) for path in unit.paths]
     seconds = time.perf_counter() - started
     for result in results:
         result.seconds = seconds
@@ -360,9 +385,7 @@ def _lint_unit(
         return [
             FileResult(
                 path,
-                error=LoadError(
-                    f"internal error while building the network: {type(error).__name__}: {error}"
-                ),
+                error=LoadError(f"internal error while building the network: {_described(error)}"),
             )
             for path in unit.paths
         ]
@@ -467,7 +490,7 @@ def build_unit(
             continue
         except Exception as error:  # a loader bug must cost one file, not the run
             built.errors[root.path] = LoadError(
-                f"internal error while loading: {type(error).__name__}: {error}"
+                f"internal error while loading: {_described(error)}"
             )
             continue
         if template is None:
