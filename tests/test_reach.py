@@ -587,7 +587,7 @@ def test_command_rejects_names_that_are_nothing() -> None:
     for name in ("MyEC2Instanse", "999.1.1.1", "ssmm"):
         code, output = run("reach", str(SEED), "--from", "MyEC2Instance", "--to", name)
         assert code == 2, name
-        assert f"Error: '{name}' is not" in output
+        assert output.startswith(f"vpclint: error: '{name}' is not")
 
 
 def test_vpc703_names_every_gap_not_only_the_first() -> None:

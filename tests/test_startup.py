@@ -106,4 +106,7 @@ def test_fast_exit_after_a_report_file_and_a_usage_error(tmp_path: Path) -> None
         cwd=tmp_path,
     )
     assert unknown.returncode == 2
-    assert "Error: No such option '--no-such-option'." in unknown.stderr
+    # One line, as every usage error (issue 13): not click's usage block.
+    assert unknown.stderr == (
+        "vpclint: error: No such option '--no-such-option' (see 'vpclint check --help')\n"
+    )

@@ -58,24 +58,46 @@ def write(results: list[FileResult], path: str | os.PathLike[str]) -> int:
 
 
 def read(path: str | os.PathLike[str]) -> Baseline:
+    from vpclint.jsonfile import JsonFileError, describe, read_json
+
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise BaselineError(f"{path}: cannot read: {error}") from None
-    except json.JSONDecodeError as error:
-        raise BaselineError(
-            f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}"
-        ) from None
+        document = read_json(path)
+    except JsonFileError as error:
+        raise BaselineError(str(error)) from None
     if not isinstance(document, dict) or document.get("vpclint_baseline") != FORMAT:
         raise BaselineError(f"{path}: not a vpclint baseline (write one with --write-baseline)")
+    entries = document.get("findings", [])
+    if not isinstance(entries, list):
+        raise BaselineError(f'{path}: "findings" is {describe(entries)}, not an array')
     messages: Counter[tuple[Key, str]] = Counter()
-    for entry in document.get("findings", []):
-        try:
-            key = _key(entry["path"], entry["rule"], entry.get("resource"))
-            messages[(key, str(entry.get("message", "")))] += 1
-        except (KeyError, TypeError):
-            raise BaselineError(f"{path}: malformed entry {entry!r}") from None
+    for number, entry in enumerate(entries, start=1):
+        problem = _problem(entry)
+        if problem:
+            raise BaselineError(f"{path}: finding {number} of {len(entries)}: {problem}")
+        key = _key(entry["path"], entry["rule"], entry.get("resource"))
+        messages[(key, entry.get("message", ""))] += 1
     return Baseline(messages)
+
+
+def _problem(entry: object) -> str | None:
+    """What is wrong with one recorded finding, if anything."""
+    from vpclint.jsonfile import describe
+
+    if not isinstance(entry, dict):
+        return f"{describe(entry)}, not an object"
+    for name, optional, kinds in (
+        ("path", False, (str,)),
+        ("rule", False, (str,)),
+        ("resource", True, (str, type(None))),
+        ("message", True, (str,)),
+    ):
+        if name not in entry:
+            if not optional:
+                return f'no "{name}"'
+        elif not isinstance(entry[name], kinds):
+            wanted = "a string or null" if name == "resource" else "a string"
+            return f'"{name}" is {describe(entry[name])}, not {wanted}'
+    return None
 
 
 def subtract(results: list[FileResult], baseline: Baseline) -> int:

@@ -153,7 +153,18 @@ def _has_vpclint_table(pyproject: str) -> bool:
         text = _read(pyproject)
     except (OSError, UnicodeDecodeError):
         return False
-    return "[tool.vpclint]" in text and "vpclint" in _toml(text, pyproject).get("tool", {})
+    # Parsed only when the text names the table (start-up); `[tool.vpclint]` in a comment
+    # parses to no table, and the search goes on upwards.
+    return "[tool.vpclint]" in text and "vpclint" in _tool_table(_toml(text, pyproject), pyproject)
+
+
+def _tool_table(data: dict[str, Any], path: str) -> dict[str, Any]:
+    """pyproject.toml's `tool` table. One that is not a table makes the file invalid (PEP 518);
+    like ruff, whose discovery fails on such a file, this is an error, not a file to pass by."""
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: `tool` must be a table, not {type(tool).__name__} {tool!r}")
+    return tool
 
 
 def _read(path: str) -> str:
@@ -168,7 +179,7 @@ def _read_table(path: str) -> Mapping[str, Any]:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     data = _toml(text, path)
     if os.path.basename(path) == "pyproject.toml":
-        table = data.get("tool", {}).get("vpclint", {})
+        table = _tool_table(data, path).get("vpclint", {})
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: [tool.vpclint] must be a table")
         return table

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -54,14 +55,23 @@ class FileResult:
     # Resources modelled, and resources vpclint does not understand (see Network.counts).
     modelled: int = 0
     not_understood: int = 0
+    seconds: float = 0.0  # the time linting its unit took (the JUnit report's time)
 
 
-def collect_files(paths: Iterable[str]) -> list[tuple[str, bool]]:
+def collect_files(
+    paths: Iterable[str], unreadable: Callable[[str, str], None] | None = None
+) -> list[tuple[str, bool]]:
     """(path, exists) for each file to lint: named files as given, folders walked for templates.
 
     A CDK cloud assembly is one item (its folder): given as such, or found beside the cdk.json
-    of a project root the walk passes.
+    of a project root the walk passes. A folder the walk cannot read is passed to
+    `unreadable(folder, reason)`.
     """
+
+    def walk_error(error: OSError) -> None:
+        if unreadable is not None:
+            unreadable(str(error.filename), error.strerror or str(error))
+
     found: list[tuple[str, bool]] = []
     for given in paths:
         if os.path.isdir(given):
@@ -74,7 +84,7 @@ def collect_files(paths: Iterable[str]) -> list[tuple[str, bool]]:
             # the command line, what pre-commit passes, need no pathlib import.
             from pathlib import Path
 
-            for root, folders, files in os.walk(given):
+            for root, folders, files in os.walk(given, onerror=walk_error):
                 folders[:] = sorted(
                     f for f in folders if not f.startswith(".") and f not in _SKIPPED_FOLDERS
                 )
@@ -113,12 +123,19 @@ def lint_files(
     paths = list(paths)
     rules = None if rules is None else tuple(rules)
     existing = [path for path, exists in paths if exists]
+    # More processes than files or cores only cost their start-up.
+    jobs = max(1, min(jobs, len(existing), available_cpus()))
     if jobs > 1 and len(existing) >= _PARALLEL_FROM:
         done = _lint_in_workers(existing, options, rules, jobs)
     else:
         done = {}
         units = plan(
-            existing, options.stack_names, options.parameters, options.region, options.link
+            existing,
+            options.stack_names,
+            options.parameters,
+            options.region,
+            options.link,
+            lambda candidates: (_read_for_planning(path, options) for path in candidates),
         )
         for unit in units.units:
             for result in lint_unit(unit, options, rules, units.loaded, units.failed):
@@ -135,44 +152,139 @@ def lint_files(
     return ordered + list(by_file.values())
 
 
+def available_cpus() -> int:
+    """The cores this process may run on (a container or `taskset` may allow fewer)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def _lint_in_workers(
     existing: list[str], options: LintOptions, rules: tuple[Rule, ...] | None, jobs: int
 ) -> dict[str, FileResult]:
     """Plan and lint in worker processes. A worker that reads a file for planning (one that may
     link) lints it as a unit of its own in the same go: most turn out to be one (an export that
     nothing in the set imports), and only the units that really link are linted again,
-    together."""
-    from concurrent.futures import ProcessPoolExecutor
+    together. A worker that dies (a crash in a C extension, a signal) costs only the files it
+    was given: they get an error, the others are linted in new workers."""
     from functools import partial
 
-    from vpclint.expand.links import Shared, plan
+    from vpclint.expand.links import Shared, Unit, plan
 
     first: dict[str, tuple[Any, list[FileResult]]] = {}  # path → (its unit's root, results)
+    crashed: dict[str, FileResult] = {}  # files whose worker died
     done: dict[str, FileResult] = {}
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with _Workers(jobs) as workers:
 
         def read(candidates: list[str]) -> Iterator[tuple[LoadError | None, Shared | None]]:
             worker = partial(_read_and_lint, options=options, rules=rules)
-            outcomes = pool.map(worker, candidates, chunksize=_CHUNK)
-            for path, (error, shared, root, results) in zip(candidates, outcomes, strict=True):
+            outcomes = workers.map(worker, candidates)
+            for path, outcome in zip(candidates, outcomes, strict=True):
+                if isinstance(outcome, _Crash):
+                    error = outcome.error()
+                    crashed[path] = FileResult(path, error=error)
+                    yield error, None
+                    continue
+                error, shared, root, results = outcome
                 first[path] = (root, results)
                 yield error, shared
 
         units = plan(
             existing, options.stack_names, options.parameters, options.region, options.link, read
         )
-        pending = []
+        pending: list[Unit] = []
         for unit in units.units:
             alone = len(unit.roots) == 1 and unit.assembly is None
             root, results = first.get(unit.roots[0].path, (None, [])) if alone else (None, [])
-            if alone and root == unit.roots[0]:
+            if alone and unit.roots[0].path in crashed:  # it would only crash again
+                done[unit.roots[0].path] = crashed[unit.roots[0].path]
+            elif alone and root == unit.roots[0]:
                 done.update((result.path, result) for result in results)
             else:
                 pending.append(unit)
         worker = partial(lint_unit, options=options, rules=rules)
-        for results in pool.map(worker, pending, chunksize=_CHUNK):
-            done.update((result.path, result) for result in results)
+        for unit, outcome in zip(pending, workers.map(worker, pending), strict=True):
+            if isinstance(outcome, _Crash):
+                paths = unit.paths or [unit.assembly]
+                outcome = [FileResult(path, error=outcome.error()) for path in paths]
+            done.update((result.path, result) for result in outcome)
     return done
+
+
+@record(frozen=True)
+class _Crash:
+    """What is left of a task whose worker process died (or that failed to come back)."""
+
+    reason: str = "the process linting this file stopped abruptly (a crash, or a signal)"
+
+    def error(self) -> LoadError:
+        return LoadError(f"internal error: {self.reason} (please report this)")
+
+
+def _apply(function: Any, items: list[Any]) -> list[Any]:
+    return [function(item) for item in items]
+
+
+class _Workers:
+    """Worker processes that survive the death of one: `map` runs a function over items and
+    returns the outcomes in order, a _Crash for an item whose worker died.
+
+    A worker that dies breaks the whole pool, and every task not finished fails with it. Those
+    are run again in a new pool, one item per task; what fails again is run in a pool of one
+    worker, in order, where the first task that fails is the one that killed its worker. It
+    gets its _Crash, and the rest go on in parallel again."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self._pool: Any = None
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _new_pool(self, workers: int) -> Any:
+        from concurrent.futures import ProcessPoolExecutor
+
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = ProcessPoolExecutor(max_workers=max(1, workers))
+        return self._pool
+
+    def map(self, function: Any, items: list[Any]) -> list[Any]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        outcomes: dict[int, Any] = {}
+        pending = list(range(len(items)))
+        chunk, workers = _CHUNK, self.jobs
+        while pending:
+            pool = self._pool or self._new_pool(min(workers, len(pending)))
+            tasks = [pending[start : start + chunk] for start in range(0, len(pending), chunk)]
+            futures = [(pool.submit(_apply, function, [items[i] for i in t]), t) for t in tasks]
+            first_failed: int | None = None
+            for future, task in futures:
+                try:
+                    outcomes.update(zip(task, future.result(), strict=True))
+                except BrokenProcessPool:
+                    if first_failed is None:
+                        first_failed = task[0]
+                except Exception as error:  # a result that cannot come back, say
+                    reason = _described(error)
+                    outcomes.update((i, _Crash(reason)) for i in task)
+            pending = [i for i in pending if i not in outcomes]
+            if not pending:
+                break
+            if workers == 1 and first_failed is not None:
+                outcomes[first_failed] = _Crash()  # it ran alone, first in line, and died
+                pending.remove(first_failed)
+                workers = self.jobs
+            elif chunk == 1:
+                workers = 1
+            chunk = 1
+            self._new_pool(min(workers, len(pending)))
+        return [outcomes[i] for i in range(len(items))]
 
 
 def _read_and_lint(
@@ -180,16 +292,32 @@ def _read_and_lint(
 ) -> tuple[LoadError | None, Any, Any, list[FileResult]]:
     """A file read for planning, and linted as a unit of its own: why it cannot be read, what it
     shares, the root it was linted as, and the results."""
-    from vpclint.expand.links import Unit, configured_name, read_shared
+    from vpclint.expand.links import Unit, configured_name
     from vpclint.expand.stacks import Root
 
     names = options.stack_names
-    outcome, shared = read_shared(path, names, options.parameters, options.region, keep=True)
+    outcome, shared = _read_for_planning(path, options)
     root = Root(path, configured_name(names, path))
     loaded = {path: outcome} if isinstance(outcome, Template) else {}
     failed = {path: outcome} if isinstance(outcome, LoadError) else {}
     results = lint_unit(Unit((root,)), options, rules, loaded, failed)
     return (outcome if isinstance(outcome, LoadError) else None), shared, root, results
+
+
+def _read_for_planning(path: str, options: LintOptions) -> tuple[Any, Any]:
+    """A file read for planning (vpclint.expand.links.read_shared); a bug while reading it
+    costs that file, not the run."""
+    from vpclint.expand.links import read_shared
+
+    try:
+        return read_shared(path, options.stack_names, options.parameters, options.region, keep=True)
+    except Exception as error:
+        return LoadError(f"internal error while loading: {_described(error)}"), None
+
+
+def _described(error: BaseException) -> str:
+    """An exception as one line: its type and message."""
+    return " ".join(f"{type(error).__name__}: {error}".split())
 
 
 @contextmanager
@@ -229,6 +357,25 @@ def lint_unit(
     failed: Mapping[str, LoadError] | None = None,
 ) -> list[FileResult]:
     """Lint the templates of one unit as one network; one result per file it reaches."""
+    started = time.perf_counter()
+    try:
+        results = _lint_unit(unit, options, rules, loaded, failed)
+    except Exception as error:  # a bug after building (suppressions, cfn-lint) costs this unit
+        message = f"internal error while linting: {_described(error)}"
+        results = [FileResult(path, error=LoadError(message)) for path in unit.paths]
+    seconds = time.perf_counter() - started
+    for result in results:
+        result.seconds = seconds
+    return results
+
+
+def _lint_unit(
+    unit: Any,
+    options: LintOptions,
+    rules: Iterable[Rule] | None,
+    loaded: Mapping[str, Template] | None,
+    failed: Mapping[str, LoadError] | None,
+) -> list[FileResult]:
     results: dict[str, FileResult] = {}
     try:
         built = build_unit(unit, options, loaded or {}, failed or {})
@@ -238,9 +385,7 @@ def lint_unit(
         return [
             FileResult(
                 path,
-                error=LoadError(
-                    f"internal error while building the network: {type(error).__name__}: {error}"
-                ),
+                error=LoadError(f"internal error while building the network: {_described(error)}"),
             )
             for path in unit.paths
         ]
@@ -345,7 +490,7 @@ def build_unit(
             continue
         except Exception as error:  # a loader bug must cost one file, not the run
             built.errors[root.path] = LoadError(
-                f"internal error while loading: {type(error).__name__}: {error}"
+                f"internal error while loading: {_described(error)}"
             )
             continue
         if template is None:

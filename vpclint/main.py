@@ -18,6 +18,9 @@ def main() -> None:
     # Start-up creates tens of thousands of objects that live to the end (modules, classes,
     # functions): at the default threshold (700) the collector runs some 50 times over them.
     gc.set_threshold(50_000, 20, 20)
+    if sys.stdout is None:  # started with standard output closed (`>&-`)
+        _say("vpclint: error: standard output is closed")
+        _exit_now(2)
     from vpclint.cli import cli
 
     try:
@@ -38,8 +41,19 @@ def _exit_now(code: object) -> None:
     else:  # sys.exit("message"), as Python prints it
         sys.stderr.write(f"{code}\n")
         status = 1
-    for stream in (sys.stdout, sys.stderr):
-        # A reader that left early (`| head`) or a closed stream: nothing more to say there.
-        with contextlib.suppress(BrokenPipeError, ValueError):
-            stream.flush()
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError, AttributeError):
+        pass  # a reader that left early (`| head`), a closed stream: nothing more to say
+    except OSError as error:  # a full disk (`> /dev/full`), an I/O error
+        _say(f"vpclint: error: cannot write to standard output: {error.strerror or error}")
+        status = 2
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
     os._exit(status)
+
+
+def _say(line: str) -> None:
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()

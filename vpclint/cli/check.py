@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from typing import TYPE_CHECKING
 
 import click
 
+from vpclint.cli import fail
 from vpclint.cli.options import (
     EXIT_CLEAN,
     EXIT_ERROR,
     EXIT_FINDINGS,
+    PATHS,
     lint_options,
+    rename_stdin,
     resolve_config,
+    stdin_as_file,
     template_options,
+    warn_unreadable,
 )
 
 if TYPE_CHECKING:
@@ -26,7 +30,7 @@ FORMATS = ("text", "json", "sarif", "github", "junit", "concise", "markdown")
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=PATHS)
 @template_options
 @click.option(
     "--format",
@@ -138,7 +142,7 @@ def check(
     exports, or nest each other, are linted as one network."""
     from vpclint.config import ConfigError
     from vpclint.engine import load_rules
-    from vpclint.lint import collect_files, lint_files
+    from vpclint.lint import available_cpus, collect_files, lint_files
 
     overrides = {
         "select": ",".join(select) or None,
@@ -148,6 +152,11 @@ def check(
         "region": region,
         "exclude": list(exclude) or None,
     }
+    for option, values in (("--select", select), ("--ignore", ignore)):
+        if values and not any(part.strip() for value in values for part in value.split(",")):
+            raise click.BadParameter(
+                "give rule IDs or prefixes such as VPC101 or VPC4", param_hint=option
+            )
     for pair in severity_pairs:
         if "=" not in pair:
             raise click.BadParameter(f"{pair!r} is not ID=SEVERITY", param_hint="--severity")
@@ -162,8 +171,14 @@ def check(
     )
     if with_cfn_lint and importlib.util.find_spec("cfnlint") is None:
         raise click.UsageError("--cfn-lint needs cfn-lint: pip install 'vpclint[cfn-lint]'")
-    files = [(path, exists) for path, exists in collect_files(paths) if not config.excludes(path)]
-    results = lint_files(files, options, rules, jobs=jobs or os.cpu_count() or 1)
+    with stdin_as_file(paths) as (paths, stdin_file):
+        files = [
+            (path, exists)
+            for path, exists in collect_files(paths, warn_unreadable)
+            if not config.excludes(path)
+        ]
+        results = lint_files(files, options, rules, jobs=jobs or available_cpus())
+        rename_stdin(results, stdin_file)
 
     if baseline_path:
         from vpclint.baseline import BaselineError, read, subtract
@@ -175,7 +190,11 @@ def check(
     if write_baseline_path:
         from vpclint.baseline import write
 
-        count = write(results, write_baseline_path)
+        try:
+            count = write(results, write_baseline_path)
+        except OSError as error:
+            reason = error.strerror or error
+            fail(f"error: cannot write the baseline to {write_baseline_path}: {reason}")
         click.echo(
             f"Recorded {count} finding{'s' if count != 1 else ''} in {write_baseline_path}.",
             err=True,
@@ -214,8 +233,12 @@ def report(
         from vpclint.report import Summary
         from vpclint.report.text import summary_line
 
-        with open(output_file, "w", encoding="utf-8") as file:
-            file.write(rendered)
+        try:
+            # Backslash escapes for what UTF-8 cannot hold (a lone surrogate in a logical ID).
+            with open(output_file, "w", encoding="utf-8", errors="backslashreplace") as file:
+                file.write(rendered)
+        except OSError as error:
+            fail(f"error: cannot write the report to {output_file}: {error.strerror or error}")
         click.echo(summary_line(Summary.of(results)) + f" Report written to {output_file}.")
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -16,6 +17,46 @@ if TYPE_CHECKING:
     from vpclint.model import Network
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_UNKNOWN = 0, 1, 2, 3
+# Templates, folders and `-` (standard input). Not checked for being readable here: a file that
+# cannot be read is an error of its own, and the others are still linted.
+PATHS = click.Path(readable=False, allow_dash=True)
+STDIN = "-"
+
+
+def warn_unreadable(folder: str, reason: str) -> None:
+    """A folder the search for templates cannot enter: said, not passed by in silence."""
+    click.echo(f"{folder}: warning: cannot read this folder ({reason}); skipped", err=True)
+
+
+@contextmanager
+def stdin_as_file(paths: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str | None]]:
+    """`-` among the paths is standard input: read once into a temporary file, which is
+    linted in its place (yielded: the paths with `-` replaced, and that file or None). Reports
+    name it `-` again (`rename_stdin`)."""
+    if STDIN not in paths:
+        yield paths, None
+        return
+    import tempfile
+
+    from vpclint.loader import MAX_BYTES
+
+    stream = sys.stdin.buffer if sys.stdin is not None else None
+    # One byte over the limit is enough for the loader to refuse a template that big.
+    data = stream.read(MAX_BYTES + 1) if stream is not None else b""
+    with tempfile.TemporaryDirectory(prefix="vpclint-") as folder:
+        path = os.path.join(folder, "stdin.yaml")
+        with open(path, "wb") as file:
+            file.write(data)
+        yield tuple(path if given == STDIN else given for given in paths), path
+
+
+def rename_stdin(results: list[Any], temporary: str | None) -> None:
+    """Results of the temporary file that held standard input are reported as `-`."""
+    if temporary is None:
+        return
+    for result in results:
+        if result.path == temporary:
+            result.path = STDIN
 
 
 def template_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -89,6 +130,15 @@ def lint_options(
     if parameters_file:
         parameters.update(read_parameters_file(parameters_file))
     parameters.update(parse_pairs(pairs, "--parameter"))
+    region = parameters.get("AWS::Region")
+    if region is not None:  # refused as --region refuses it
+        from vpclint.config import ConfigError, parse_values
+
+        try:
+            parse_values({"region": region}, None)
+        except ConfigError as error:
+            message = str(error).split(": ", 2)[-1]
+            raise click.BadParameter(f"AWS::Region: {message}", param_hint="--parameter") from None
     names = dict(config.stack_names)
     names.update(
         (os.path.normpath(os.path.abspath(path)), name)
@@ -117,54 +167,79 @@ def parse_pairs(pairs: tuple[str, ...], option: str) -> dict[str, str]:
 
 def read_parameters_file(path: str) -> dict[str, str]:
     """Parameters from a file in the AWS CLI's list form, or a plain {"Key": "Value"} object."""
-    import json
+    from vpclint.jsonfile import JsonFileError, describe, read_json
 
     hint = "--parameters-file"
     try:
-        with open(path, encoding="utf-8-sig") as file:
-            data = json.load(file)
-    except json.JSONDecodeError as error:
-        raise click.BadParameter(
-            f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}", param_hint=hint
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise click.BadParameter(f"{path}: cannot read: {error}", param_hint=hint) from None
+        data = read_json(path)
+    except JsonFileError as error:
+        raise click.BadParameter(str(error), param_hint=hint) from None
     if isinstance(data, dict) and isinstance(data.get("Parameters"), dict):
         data = data["Parameters"]
     if isinstance(data, dict):
-        return {str(key): _parameter_text(value) for key, value in data.items()}
-    if isinstance(data, list) and all(
+        pairs = list(data.items())
+    elif isinstance(data, list) and all(
         isinstance(item, dict) and "ParameterKey" in item for item in data
     ):
-        return {
-            str(item["ParameterKey"]): _parameter_text(item.get("ParameterValue", ""))
+        pairs = [
+            (item["ParameterKey"], item.get("ParameterValue", ""))
             for item in data
             if not item.get("UsePreviousValue")
-        }
-    raise click.BadParameter(
-        f'{path}: expected [{{"ParameterKey": ..., "ParameterValue": ...}}] or {{"Key": "Value"}}',
-        param_hint=hint,
-    )
+        ]
+    else:
+        raise click.BadParameter(
+            f"{path}: {describe(data)}, but expected "
+            '[{"ParameterKey": ..., "ParameterValue": ...}] or {"Key": "Value"}',
+            param_hint=hint,
+        )
+    parameters = {}
+    for key, value in pairs:
+        text = _parameter_text(value)
+        if not isinstance(key, str) or not key:
+            problem = f"a parameter name is {describe(key) if key != '' else 'empty'}"
+        elif text is None:
+            problem = f"the value of {key!r} is {describe(value)}"
+        else:
+            parameters[key] = text
+            continue
+        raise click.BadParameter(
+            f"{path}: {problem}; a parameter value is a string, a number, a boolean or a list "
+            "of those",
+            param_hint=hint,
+        )
+    return parameters
 
 
-def _parameter_text(value: object) -> str:
+def _parameter_text(value: object) -> str | None:
+    """A parameter value as CloudFormation takes it; None for what it does not take."""
     if isinstance(value, list):
-        return ",".join(str(item) for item in value)
+        items = [None if isinstance(item, list) else _parameter_text(item) for item in value]
+        return None if None in items else ",".join(item for item in items if item is not None)
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return None
 
 
 def load_network(paths: tuple[str, ...], options: LintOptions) -> Network:
-    """The network of the templates (files, folders, CDK apps) taken together, or a clean exit
-    2 naming each file that cannot be read."""
+    """The network of the templates (files, folders, CDK apps, `-` for standard input) taken
+    together, or a clean exit 2 naming each file that cannot be read."""
+    with stdin_as_file(paths) as (paths, stdin_file):
+        return _load_network(paths, options, stdin_file)
+
+
+def _load_network(paths: tuple[str, ...], options: LintOptions, stdin_file: str | None) -> Network:
     from vpclint.expand.links import Unit, cdk_roots
     from vpclint.expand.stacks import Root
     from vpclint.lint import build_unit, collect_files
 
+    def named(path: str) -> str:
+        return STDIN if path == stdin_file else path
+
     roots: list[Root] = []
     failed = False
-    for path, exists in collect_files(paths):
+    for path, exists in collect_files(paths, warn_unreadable):
         if not exists:
             click.echo(f"{path}: error: no such file or folder", err=True)
             failed = True
@@ -186,11 +261,11 @@ def load_network(paths: tuple[str, ...], options: LintOptions) -> Network:
     built = build_unit(Unit(tuple(roots)), options)
     for path, error in built.errors.items():
         where = f"{error.line}:{error.column}: " if error.line else ""
-        click.echo(f"{path}:{where}error: {error.message}", err=True)
+        click.echo(f"{named(path)}:{where}error: {error.message}", err=True)
         failed = True
     if built.network is None or failed:
         if built.network is None and not failed:
-            names = ", ".join(paths)
+            names = ", ".join(named(path) for path in paths)
             click.echo(f"{names}: error: not a CloudFormation template", err=True)
         sys.exit(EXIT_ERROR)
     return built.network

@@ -10,6 +10,7 @@ from vpclint.cli.options import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
     EXIT_UNKNOWN,
+    PATHS,
     lint_options,
     load_network,
     resolve_config,
@@ -18,7 +19,7 @@ from vpclint.cli.options import (
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=PATHS)
 @click.option(
     "--from",
     "source",

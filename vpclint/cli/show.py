@@ -6,11 +6,17 @@ import sys
 
 import click
 
-from vpclint.cli.options import lint_options, load_network, resolve_config, template_options
+from vpclint.cli.options import (
+    PATHS,
+    lint_options,
+    load_network,
+    resolve_config,
+    template_options,
+)
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=PATHS)
 @click.option(
     "--format",
     "output_format",

@@ -5,12 +5,23 @@ that found nothing); each finding is a result pointing at its line and column. F
 not be linted, and rules that crashed, are not results (they say nothing about the template):
 they become tool execution notifications of the run's one invocation, which then reports
 `executionSuccessful: false`.
+
+GitHub code scanning's upload limits
+(https://docs.github.com/en/code-security/code-scanning/troubleshooting-sarif-uploads/results-exceed-limit
+and .../file-too-large): at most 25,000 results per run (of which it keeps only 5,000), 1,000
+locations per result, 20 tags per rule, 20 runs per file, 10 MB per (gzipped) file. vpclint writes
+one run, one location per result and two tags per rule; it keeps at most MAX_RESULTS results,
+the most severe first (GitHub's own cut is documented as by severity, but does not reliably keep
+to it), and says in a warning notification of the run how many of each severity it left out. The
+same happens when the document would pass MAX_BYTES uncompressed, a bound that holds whatever
+gzip makes of it.
 """
 
 from __future__ import annotations
 
 import inspect
 import json
+import os
 import re
 from pathlib import Path, PurePath
 from urllib.parse import quote
@@ -25,11 +36,39 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _HEADING = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
+# What code scanning stores of a run, and a size that stays under its 10 MB upload limit.
+MAX_RESULTS = 5_000
+MAX_BYTES = 10_000_000
 
 
 def render(results: list[FileResult]) -> str:
     rules = load_rules()
     index = {rule.id: position for position, rule in enumerate(rules)}
+    findings = [(result.path, finding) for result in results for finding in result.findings]
+    # The most severe first; within a severity, in the order of the files and findings.
+    ranked = sorted(findings, key=lambda pair: -pair[1].severity.rank)
+    keep = min(len(ranked), MAX_RESULTS)
+    while True:
+        kept = {id(finding) for _, finding in ranked[:keep]}
+        document = _document(results, rules, index, findings, kept, ranked[keep:])
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        size = len(text.encode("utf-8", "backslashreplace"))  # as it will be written
+        if keep == 0 or size <= MAX_BYTES:
+            return text
+        keep = int(keep * MAX_BYTES / size * 0.9)  # results are most of the size
+
+
+def _document(
+    results: list[FileResult],
+    rules: tuple[Rule, ...] | list[Rule],
+    index: dict[str, int],
+    findings: list[tuple[str, Finding]],
+    kept: set[int],
+    left_out: list[tuple[str, Finding]],
+) -> dict:
+    invocation = _invocation(results, index)
+    if left_out:
+        invocation["toolExecutionNotifications"].append(_left_out(left_out, len(findings)))
     run: dict = {
         "tool": {
             "driver": {
@@ -38,17 +77,35 @@ def render(results: list[FileResult]) -> str:
                 "rules": [_rule(rule) for rule in rules],
             }
         },
-        "invocations": [_invocation(results, index)],
+        "invocations": [invocation],
         # ruamel counts columns in characters, not UTF-16 units (the SARIF default).
         "columnKind": "unicodeCodePoints",
         "results": [
-            _result(result.path, finding, index)
-            for result in results
-            for finding in result.findings
+            _result(path, finding, index) for path, finding in findings if id(finding) in kept
         ],
     }
-    document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if left_out:
+        run["properties"] = {"resultsLeftOut": len(left_out), "resultsFound": len(findings)}
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _left_out(left_out: list[tuple[str, Finding]], total: int) -> dict:
+    """A warning that says how many results, of which severities, the run does not hold."""
+    counts = {severity: 0 for severity in Severity}
+    for _, finding in left_out:
+        counts[finding.severity] += 1
+    parts = [f"{count:,} {severity.value}" for severity, count in counts.items() if count]
+    kept = total - len(left_out)
+    return {
+        "level": "warning",
+        "descriptor": {"id": "results-left-out"},
+        "message": {
+            "text": f"{len(left_out):,} of {total:,} results left out ({', '.join(parts)}): "
+            f"GitHub code scanning takes at most {MAX_RESULTS:,} results of a run and "
+            f"{MAX_BYTES // 1_000_000} MB per file; this run holds the {kept:,} most severe. "
+            "Run vpclint with --format json, or on fewer files, for all of them."
+        },
+    }
 
 
 def _rule(rule: Rule) -> dict:
@@ -153,5 +210,6 @@ def _artifact(path: str) -> dict:
         return {"uri": Path(path).as_uri()}
     posix = PurePath(path).as_posix()  # also drops "./" segments
     # Percent-encode what a URI cannot hold (spaces, %, #, ?), and ':' so that the first
-    # segment is never taken for a scheme.
-    return {"uri": quote(posix, safe="/"), "uriBaseId": SRCROOT}
+    # segment is never taken for a scheme. The bytes of the name on disk are encoded: a name
+    # that is not UTF-8 (an undecodable byte, read as a surrogate escape) stays that name.
+    return {"uri": quote(os.fsencode(posix), safe="/"), "uriBaseId": SRCROOT}

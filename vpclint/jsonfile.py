@@ -1,0 +1,58 @@
+"""Small JSON files vpclint reads beside templates (a baseline, a parameters file): read and
+parsed with every failure as one line that names the file, never an exception."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+MAX_DIGITS = 4_300  # Python's own limit on converting a string to an integer
+
+
+class JsonFileError(Exception):
+    """A JSON file that cannot be read or parsed; the message names the file."""
+
+
+def read_json(path: str | os.PathLike[str]) -> Any:
+    try:
+        with open(path, encoding="utf-8-sig") as file:
+            text = file.read()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise JsonFileError(f"{path}: cannot read: {reason}") from None
+
+    def integer(digits: str) -> int:
+        if len(digits) > MAX_DIGITS:
+            offset = text.find(digits)
+            line = text.count("\n", 0, offset) + 1
+            column = offset - text.rfind("\n", 0, offset)
+            raise JsonFileError(
+                f"{path}:{line}:{column}: invalid JSON: a number of {len(digits):,} digits "
+                f"(at most {MAX_DIGITS:,})"
+            )
+        return int(digits)
+
+    try:
+        return json.loads(text, parse_int=integer)
+    except json.JSONDecodeError as error:
+        raise JsonFileError(
+            f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}"
+        ) from None
+    except RecursionError:  # the C scanner counts its depth against the recursion limit
+        raise JsonFileError(f"{path}: invalid JSON: nesting is too deep") from None
+
+
+def describe(value: object) -> str:
+    """What a JSON value is, for a message: 'a number', 'null', ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
