@@ -164,6 +164,13 @@ def check(
         raise click.UsageError("--cfn-lint needs cfn-lint: pip install 'vpclint[cfn-lint]'")
     files = [(path, exists) for path, exists in collect_files(paths) if not config.excludes(path)]
     results = lint_files(files, options, rules, jobs=jobs or os.cpu_count() or 1)
+    unmatched_rule = next((rule for rule in rules if rule.id == "VPC711"), None)
+    if config.expectations and unmatched_rule is not None:
+        from vpclint.expect.configured import unmatched_result
+
+        unmatched = unmatched_result(config.expectations, results, unmatched_rule)
+        if unmatched is not None:
+            results.append(unmatched)
 
     if baseline_path:
         from vpclint.baseline import BaselineError, read, subtract

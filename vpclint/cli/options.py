@@ -102,6 +102,7 @@ def lint_options(
         cfn_lint=cfn_lint,
         stack_names=names,
         link=config.link and not no_link,
+        expectations=config.expectations,
     )
 
 
