@@ -17,6 +17,7 @@ COMMANDS = {
     "check": ("check", "check"),
     "reach": ("reach", "reach"),
     "show": ("show", "show"),
+    "scopes": ("scopes", "scopes"),
     "rules": ("rules", "rules_command"),
     "explain": ("rules", "explain"),
 }

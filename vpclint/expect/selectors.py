@@ -146,12 +146,16 @@ def resources(network: Network, selector: Selector) -> list[Resource]:
         return [r for r in candidates if r.type == selector.value and _placeable(r)]
     if selector.kind == TAG:
         key, _, value = selector.value.partition("=")
-        return [r for r in candidates if _placeable(r) and _tagged(r, key, value)]
+        return [
+            r
+            for r in candidates
+            if (isinstance(r, Subnet) or _workload(r)) and _placeable(r) and _tagged(r, key, value)
+        ]
     if selector.kind == TIER:
         return [
             r
             for r in candidates
-            if not isinstance(r, Subnet)
+            if _workload(r)
             and _placeable(r)
             and any(s.intent.tier.value == selector.value for s in _subnets(r))
         ]
@@ -159,12 +163,18 @@ def resources(network: Network, selector: Selector) -> list[Resource]:
         subnet = _find(network, selector.value)
         if not isinstance(subnet, Subnet):
             return []
-        return [
-            r
-            for r in candidates
-            if not isinstance(r, Subnet) and _placeable(r) and subnet in _subnets(r)
-        ]
+        return [r for r in candidates if _workload(r) and _placeable(r) and subnet in _subnets(r)]
     return []
+
+
+def _workload(resource: Resource) -> bool:
+    """What starts or answers connections, as `vpclint reach --matrix` lists them: instances,
+    load balancers, functions, containers, databases, ... and loose network interfaces; not the
+    network's own parts (a NAT gateway, an endpoint), which a logical ID or type: still names."""
+    from vpclint.model import Instance, LoadBalancer, NetworkInterface, Workload
+
+    loose = isinstance(resource, NetworkInterface) and resource.instance is None
+    return loose or isinstance(resource, (Instance, LoadBalancer, Workload))
 
 
 def _find(network: Network, name: str) -> Resource | None:
