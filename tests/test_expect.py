@@ -161,8 +161,8 @@ def test_bad_expectation_is_a_configuration_error(
         check=False,
     )
     assert done.returncode == 2
-    (error,) = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
-    assert f"key {key!r}" in error and why in error and "Traceback" not in done.stderr
+    (error,) = done.stderr.splitlines()  # one line
+    assert error.startswith("error: ") and f"key {key!r}" in error and why in error and "Traceback" not in done.stderr
 
 
 def test_bad_port_in_pyproject(tmp_path: Path) -> None:
@@ -303,6 +303,37 @@ def test_cfnlintrc_brings_vpclint_rules_into_cfn_lint(tmp_path: Path) -> None:
         env={"PATH": str(BIN), "HOME": str(tmp_path)},
     )
     assert "E9101" not in plain.stdout
+
+
+def test_metadata_expectations_reach_the_editor(tmp_path: Path) -> None:
+    if not (BIN / "cfn-lint").exists():
+        pytest.skip("cfn-lint is not installed")
+    shutil.copy(REPO / "docs" / "editor" / ".cfnlintrc", tmp_path / ".cfnlintrc")
+    fixture = (
+        REPO / "tests" / "fixtures" / "rules" / "VPC710" / "fail_must_not_reach_path_exists.yaml"
+    )
+    shutil.copy(fixture, tmp_path / "template.yaml")
+    done = subprocess.run(
+        [str(BIN / "cfn-lint"), "template.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": str(BIN), "HOME": str(tmp_path)},
+    )
+    line = line_of(fixture, "expect: VPC710")
+    assert 'E9710 Expectation "no SSH from the internet" is broken' in done.stdout
+    assert f"template.yaml:{line}:" in done.stdout
+
+
+def test_scopes_from_metadata() -> None:
+    fixture = (
+        REPO / "tests" / "fixtures" / "rules" / "VPC710" / "fail_must_not_reach_path_exists.yaml"
+    )
+    result = CliRunner().invoke(cli, ["scopes", "--isolated", "--format", "json", str(fixture)])
+    assert result.exit_code == 0, result.output
+    (name,) = json.loads(result.stdout)["Resources"]
+    assert name == "NoSSHFromTheInternetScope"
 
 
 def test_check_with_cfn_lint_does_not_report_vpclint_twice(tmp_path: Path) -> None:

@@ -60,6 +60,7 @@ def check(network: Network) -> Iterator[Problem]:
                 for number, hop in enumerate(answer.hops, start=1)
             )
             via = f" via {answer.via}" if answer.via else ""
+            via += f" ({answer.scope})" if answer.scope else ""
             message = f"{head}{source} reaches {destination} on {traffic(outcome)}{via}: {hops}"
         mark = Mark(expectation.line, expectation.column) if expectation.in_template else None
         yield Problem(

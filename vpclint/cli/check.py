@@ -13,6 +13,7 @@ from vpclint.cli.options import (
     EXIT_CLEAN,
     EXIT_ERROR,
     EXIT_FINDINGS,
+    configuration_error,
     lint_options,
     resolve_config,
     template_options,
@@ -155,7 +156,7 @@ def check(
         config = resolve_config(config_path, isolated, overrides)
         rules = config.rules(load_rules())
     except ConfigError as error:
-        raise click.UsageError(str(error)) from None
+        configuration_error(error)
 
     options = lint_options(
         config, parameter_pairs, parameters_file, stack_name_pairs, no_link, with_cfn_lint

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -58,6 +58,12 @@ def template_options(command: Callable[..., None]) -> Callable[..., None]:
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def configuration_error(error: Exception) -> NoReturn:
+    """A configuration that cannot be used: one line naming the file and the key, exit 2."""
+    click.echo(f"error: {error}", err=True)
+    sys.exit(EXIT_ERROR)
 
 
 def resolve_config(path: str | None, isolated: bool, overrides: dict[str, Any]) -> Config:

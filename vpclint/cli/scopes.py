@@ -8,6 +8,7 @@ import click
 
 from vpclint.cli.options import (
     EXIT_ERROR,
+    configuration_error,
     lint_options,
     load_network,
     resolve_config,
@@ -58,7 +59,7 @@ def scopes(
     try:
         config = resolve_config(config_path, isolated, {"region": region})
     except ConfigError as error:
-        raise click.UsageError(str(error)) from None
+        configuration_error(error)
     options = lint_options(config, parameter_pairs, parameters_file, stack_name_pairs, no_link)
     network = load_network(paths, options)
     found = make_scopes(network)

@@ -6,7 +6,13 @@ import sys
 
 import click
 
-from vpclint.cli.options import lint_options, load_network, resolve_config, template_options
+from vpclint.cli.options import (
+    configuration_error,
+    lint_options,
+    load_network,
+    resolve_config,
+    template_options,
+)
 
 
 @click.command()
@@ -38,7 +44,7 @@ def show(
     try:
         config = resolve_config(None, False, {"region": region})
     except ConfigError as error:
-        raise click.UsageError(str(error)) from None
+        configuration_error(error)
     options = lint_options(config, parameter_pairs, parameters_file, stack_name_pairs, no_link)
     network = load_network(paths, options)
     colour = output_format == "tree" and wants_colour(sys.stdout)
