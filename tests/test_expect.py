@@ -117,6 +117,59 @@ def test_app_alone_cannot_decide_and_names_what_it_lacks(tmp_path: Path) -> None
     assert all(m.endswith("where Server sits: its subnet is not known.") for m in undecided)
 
 
+DB_SAMPLE = SAMPLES / "broken-placement-alb-private-subnets-db-one-az.yaml"
+DB_CONFIG = """\
+[[expect]]
+name = "database never from the internet"
+from = "internet"
+to = "type:AWS::RDS::DBInstance"
+port = 5432
+reachable = false
+
+[[expect]]
+name = "database only from the app tier"
+from = "WebLoadBalancer"
+to = "Database"
+port = 5432
+reachable = false
+
+[[expect]]
+name = "the app reaches the database"
+from = "type:AWS::EC2::Instance"
+to = "Database"
+port = 5432
+reachable = true
+
+[[expect]]
+name = "databases get out"
+from = "type:AWS::RDS::DBInstance"
+to = "internet"
+port = 443
+reachable = true
+"""
+
+
+def test_database_sample_undecided_held_and_answers_only(tmp_path: Path) -> None:
+    config = tmp_path / "expect.toml"
+    config.write_text(DB_CONFIG, encoding="utf-8")
+    found = findings(["--config", str(config), str(DB_SAMPLE)])
+    database = line_of(DB_SAMPLE, "  Database:")
+    assert [(name, rule, line, resource) for name, rule, line, resource, _ in found] == [
+        (DB_SAMPLE.name, "VPC712", database, "Database"),
+        ("expect.toml", "VPC711", 24, None),
+    ]
+    undecided, answers_only = found[0][4], found[1][4]
+    assert undecided == (
+        'Expectation "database never from the internet" cannot be decided: whether the '
+        "internet reaches Database on TCP 5432 depends on what the templates do not say: "
+        "PubliclyAccessible is not set in a VPC with an internet gateway."
+    )
+    # A database only answers connections: as a source, its type stands for nothing.
+    assert "expect[3].from = 'type:AWS::RDS::DBInstance' matches nothing that starts" in (
+        answers_only
+    )
+
+
 def test_a_selector_matched_in_another_unit_is_no_warning(tmp_path: Path) -> None:
     config = tmp_path / "expect.toml"
     # Built apart, the network stack has the subnet and the app stack the server.
@@ -162,7 +215,12 @@ def test_bad_expectation_is_a_configuration_error(
     )
     assert done.returncode == 2
     (error,) = done.stderr.splitlines()  # one line
-    assert error.startswith("error: ") and f"key {key!r}" in error and why in error and "Traceback" not in done.stderr
+    assert (
+        error.startswith("error: ")
+        and f"key {key!r}" in error
+        and why in error
+        and "Traceback" not in done.stderr
+    )
 
 
 def test_bad_port_in_pyproject(tmp_path: Path) -> None:

@@ -3,7 +3,8 @@
 ## What it does
 Reports a selector of an expectation (`from` or `to`) that matches nothing in the templates
 checked: a logical ID that no template declares (or declares under an undecided `Condition`),
-a tag, type, tier or subnet that no workload has. For the configuration's expectations the
+a tag, type, tier or subnet that no workload has, or a `from` that matches only what answers
+connections and never starts one (a database, a cache). For the configuration's expectations the
 finding points at the configuration file, once no template of the run matches the selector;
 for those in a template's Metadata, at the expectation, once the templates built with it do
 not. An expectation in a template's Metadata that cannot be read (an unknown key, a bad
@@ -69,7 +70,9 @@ def check(network: Network) -> Iterator[Problem]:
 
 
 def _what(unmatched: object) -> str:
-    kind = unmatched.side.selector.kind  # type: ignore[attr-defined]
-    if kind == "resource":
+    side = unmatched.side  # type: ignore[attr-defined]
+    if side.selector.kind == "resource":
         return "that is certainly created and holds an address"
+    if side in unmatched.expectation.sources:  # type: ignore[attr-defined]
+        return "that starts connections"
     return "with an address"

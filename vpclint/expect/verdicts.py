@@ -11,7 +11,7 @@ from typing import Any
 
 from vpclint.expect import Expectation, Side
 from vpclint.expect.declared import Unreadable
-from vpclint.expect.selectors import names
+from vpclint.expect.selectors import RESOURCE, names
 from vpclint.model import Network, Resource
 from vpclint.records import field, record
 
@@ -60,8 +60,9 @@ def matched_keys(network: Network) -> set[str]:
         side.key
         for expectation in network.expectations
         if isinstance(expectation, Expectation) and not expectation.in_template
-        for side in expectation.sides
-        if names(network, side.selector)
+        for sides, as_source in ((expectation.sources, True), (expectation.destinations, False))
+        for side in sides
+        if side_names(network, side, as_source)
     }
 
 
@@ -71,7 +72,7 @@ def _check(network: Network) -> Outcomes:
         if isinstance(expectation, Unreadable):
             result.unreadable.append(expectation)
             continue
-        sources = _ends(network, expectation, expectation.sources, result)
+        sources = _ends(network, expectation, expectation.sources, result, as_source=True)
         destinations = _ends(network, expectation, expectation.destinations, result)
         for source in sources:
             for destination in destinations:
@@ -83,15 +84,34 @@ def _check(network: Network) -> Outcomes:
 
 
 def _ends(
-    network: Network, expectation: Expectation, sides: tuple[Side, ...], result: Outcomes
+    network: Network,
+    expectation: Expectation,
+    sides: tuple[Side, ...],
+    result: Outcomes,
+    as_source: bool = False,
 ) -> list[str]:
     ends: dict[str, None] = {}
     for side in sides:
-        found = names(network, side.selector)
+        found = side_names(network, side, as_source)
         if not found:
             result.unmatched.append(Unmatched(expectation, side))
         ends.update(dict.fromkeys(found))
     return list(ends)
+
+
+def side_names(network: Network, side: Side, as_source: bool) -> list[str]:
+    """The ends a side of an expectation stands for. As a source, a tier, tag or type stands
+    for what starts connections: a database or a cache only answers them (one named by its
+    logical ID is walked from as asked)."""
+    found = names(network, side.selector)
+    if as_source and side.selector.kind != RESOURCE:
+        found = [name for name in found if not _answers_only(network, name)]
+    return found
+
+
+def _answers_only(network: Network, name: str) -> bool:
+    resource = network.resources.get(name)
+    return bool(getattr(resource, "answers_only", False))
 
 
 def _walk(
