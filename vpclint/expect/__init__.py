@@ -94,6 +94,8 @@ def parse_one(table: Any, key: str, owner: str | None = None, source: str = "") 
     reachable = table.get("reachable")
     if not isinstance(reachable, bool):
         raise ExpectationError(f"{key}.reachable", "expected true or false")
+    if owner is not None and "from" not in table and "to" not in table:
+        raise ExpectationError(key, "name 'from' or 'to': the other one is the resource itself")
     protocol = _protocol(table.get("protocol", "tcp"), f"{key}.protocol")
     sources = _sides(table.get("from"), f"{key}.from", owner, as_source=True)
     destinations = _sides(table.get("to"), f"{key}.to", owner, as_source=False)
