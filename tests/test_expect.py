@@ -326,6 +326,47 @@ def test_scopes_of_a_database_name_its_security_groups(tmp_path: Path) -> None:
     assert template["Parameters"][reference["Ref"]]["Type"] == "AWS::EC2::SecurityGroup::Id"
 
 
+def test_scopes_exclude_the_paths_other_expectations_require(tmp_path: Path) -> None:
+    if not (BIN / "cfn-lint").exists():
+        pytest.skip("cfn-lint is not installed")
+    config = tmp_path / "expect.toml"
+    config.write_text(
+        '[[expect]]\nname = "not from the balancer"\nfrom = "WebLoadBalancer"\n'
+        'to = "Database"\nport = 5432\nreachable = false\n\n'
+        '[[expect]]\nname = "the app reaches the database"\nfrom = "AppInstanceA"\n'
+        'to = "Database"\nport = [5432, 443]\nreachable = true\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["scopes", "--config", str(config), str(DB_SAMPLE)])
+    assert result.exit_code == 0, result.output
+    output = tmp_path / "scopes.yaml"
+    output.write_text(result.stdout, encoding="utf-8")
+    done = subprocess.run(
+        [str(BIN / "cfn-lint"), str(output)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout
+    from vpclint.loader import load
+
+    template = load(output).data  # type: ignore[union-attr]
+    (scope,) = template["Resources"].values()
+    database = {"Resources": [{"Ref": "DatabaseSecurityGroupId"}]}
+    header = {"DestinationPorts": ["5432"], "Protocols": ["tcp"]}
+    assert scope["Properties"]["MatchPaths"] == [
+        {
+            "Source": {
+                "ResourceStatement": {"Resources": [{"Ref": "LoadBalancerSecurityGroupId"}]}
+            },
+            "Destination": {"ResourceStatement": database, "PacketHeaderStatement": header},
+        }
+    ]
+    assert scope["Properties"]["ExcludePaths"] == [
+        {
+            "Source": {"ResourceStatement": {"Resources": [{"Ref": "AppInstanceAId"}]}},
+            "Destination": {"ResourceStatement": database, "PacketHeaderStatement": header},
+        }
+    ]
+
+
 def test_scopes_with_nothing_to_do_exit_2() -> None:
     result = CliRunner().invoke(cli, ["scopes", "--isolated", str(TWO_AZ)])
     assert result.exit_code == 2

@@ -15,8 +15,10 @@ Its ends, as Network Access Analyzer's resource statements take them
 A template's resources have no ID before they are deployed, so each becomes a parameter of the
 generated template (typed where CloudFormation has a type for it). The port and protocol are
 the destination's packet header statement. AWS services as destinations have no statement and
-are left out, with a note. Selectors pick the same resources as the checks do; ExcludePaths is
-not needed, since every path matched is one the expectation forbids.
+are left out, with a note. Selectors pick the same resources as the checks do. ExcludePaths
+holds the paths that expectations with `reachable = true` require to the same destinations, on
+the same ports: a security group names all its members, so a scope about one workload's group
+would otherwise report the path another member is meant to have.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from vpclint import records
 from vpclint.expect import Expectation
 from vpclint.expect.selectors import CIDR, INTERNET, SERVICE, names
 from vpclint.model import Instance, Network, NetworkInterface, Resource, Subnet, VpcEndpoint
@@ -62,10 +65,14 @@ def scopes(network: Network) -> Scopes:
             )
             continue
         name = _logical_id(expectation.name, resources)
+        properties: dict[str, Any] = {"MatchPaths": paths}
+        excluded = _required(network, expectation, paths, parameters)
+        if excluded:
+            properties["ExcludePaths"] = excluded
         resources[name] = {
             "Type": "AWS::EC2::NetworkInsightsAccessScope",
             "Properties": {
-                "MatchPaths": paths,
+                **properties,
                 "Tags": [
                     {"Key": "Name", "Value": expectation.name[:255]},
                     {"Key": "vpclint:expectation", "Value": expectation.key[:255]},
@@ -113,6 +120,56 @@ def _paths(
             target = {**destination, "PacketHeaderStatement": packet}
             paths.append({"Source": source, "Destination": target})
     return paths
+
+
+def _required(
+    network: Network,
+    forbidden: Expectation,
+    matched: list[dict[str, Any]],
+    parameters: dict[str, dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The paths other expectations require (`reachable = true`) to a destination this scope
+    matches, on its protocol and ports: excluded, so that a resource statement wider than the
+    expectation's sources (the security group a public and a private workload share) does not
+    report the path that is meant to exist."""
+    destinations = [_without_header(path["Destination"]) for path in matched]
+    excluded: list[dict[str, Any]] = []
+    for required in network.expectations:
+        if not isinstance(required, Expectation) or not required.reachable:
+            continue
+        ports = [port for port in required.ports if port in forbidden.ports]
+        if required.protocol != forbidden.protocol or not ports:
+            continue
+        scratch: dict[str, dict[str, Any]] = {}
+        narrowed = records.replace(required, ports=tuple(ports))
+        for path in _paths(network, narrowed, scratch, []):
+            if _without_header(path["Destination"]) in destinations and path not in excluded:
+                excluded.append(path)
+                parameters.update(
+                    (name, scratch[name]) for name in _references(path) if name in scratch
+                )
+    return excluded
+
+
+def _without_header(statement: dict[str, Any]) -> dict[str, Any]:
+    """A destination statement without its ports and protocols (addresses kept)."""
+    header = {
+        key: value
+        for key, value in statement.get("PacketHeaderStatement", {}).items()
+        if key not in ("DestinationPorts", "Protocols")
+    }
+    bare = {key: value for key, value in statement.items() if key != "PacketHeaderStatement"}
+    return {**bare, "PacketHeaderStatement": header} if header else bare
+
+
+def _references(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        if set(node) == {"Ref"}:
+            return [node["Ref"]]
+        return [name for value in node.values() for name in _references(value)]
+    if isinstance(node, list):
+        return [name for value in node for name in _references(value)]
+    return []
 
 
 def _statements(
