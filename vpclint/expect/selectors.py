@@ -127,9 +127,6 @@ def names(network: Network, selector: Selector) -> list[str]:
         return [selector.value]
     if selector.kind == CIDR:
         return [selector.value]
-    if selector.kind == RESOURCE:
-        found = _find(network, selector.value)
-        return [found.key] if found is not None and found.certain and _placeable(found) else []
     return [resource.key for resource in resources(network, selector)]
 
 

@@ -147,7 +147,7 @@ def shown(network: Network, end: str) -> str:
         return "the internet"
     resource = network.resources.get(end)
     if resource is None:
-        return f"the {end} service" if not end[:1].isdigit() else end
+        return end if "/" in end else f"the {end} service"  # a block, or a service
     same = [r for r in network.resources.values() if r.logical_id == resource.logical_id]
     return resource.logical_id if len(same) == 1 else resource.key
 
