@@ -76,7 +76,7 @@ def test_readme_rule_table_lists_every_rule() -> None:
 
 
 def test_readme_configuration_example(scratch: Path) -> None:
-    (toml,) = blocks("toml")
+    (toml,) = [b for b in blocks("toml") if "select" in b]
     (scratch / ".vpclint.toml").write_text(toml, encoding="utf-8")
     config = load_config(scratch / ".vpclint.toml")
     selected = {rule.id for rule in config.rules(load_rules())}
@@ -165,3 +165,42 @@ def test_readme_ci_recipe_runs_the_diff_against_the_base_branch(tmp_path: Path) 
     assert done.stdout.startswith("## vpclint: network change\n")
     assert "| 🟢 opened | internet → AppInstance | 22 |" in done.stdout
     assert "```mermaid\nflowchart LR\n" in done.stdout
+
+
+def test_readme_expectation_example_is_the_sample() -> None:
+    (toml,) = [b for b in blocks("toml") if "[[expect]]" in b]
+    sample = (SAMPLES / "expectations.toml").read_text(encoding="utf-8")
+    assert toml == "# sample_templates/expectations.toml\n" + sample
+
+
+def test_readme_metadata_expectation_example(scratch: Path) -> None:
+    (metadata,) = [b for b in blocks("yaml") if "expect:" in b]
+    template = scratch / "sample_templates" / "two-az-public-private-nat.yaml"
+    text = template.read_text(encoding="utf-8")
+    original = "  AppInstance:\n    Type: AWS::EC2::Instance\n"
+    assert original in text and metadata.startswith(original)
+    template.write_text(text.replace(original, metadata), encoding="utf-8")
+    done = subprocess.run(
+        [str(BIN / "vpclint"), "check", "--isolated", "--select", "VPC71", str(template)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout  # it holds: the app sits in a private subnet
+    flipped = metadata.replace("reachable: false", "reachable: true")
+    template.write_text(text.replace(original, flipped), encoding="utf-8")
+    done = subprocess.run(
+        [str(BIN / "vpclint"), "check", "--isolated", "--select", "VPC71", str(template)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1 and "VPC710" in done.stdout, done.stdout
+
+
+def test_readme_editor_set_up_is_the_shipped_cfnlintrc() -> None:
+    (shown,) = [b for b in blocks("yaml") if "append_rules" in b]
+    shipped = (REPO / "docs" / "editor" / ".cfnlintrc").read_text(encoding="utf-8")
+    assert [line for line in shown.splitlines() if not line.startswith("#")] == [
+        line for line in shipped.splitlines() if not line.startswith("#")
+    ]

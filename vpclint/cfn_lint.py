@@ -40,7 +40,8 @@ def run_cfn_lint(result: FileResult, region: str) -> None:
     if result.error is not None or result.skipped:
         return
     matches = lint_file(Path(result.path), config=ManualArgs(regions=[region]))
-    found = [_finding(match) for match in matches]
+    # A .cfnlintrc that appends vpclint's rules (the editor set-up) would report them twice.
+    found = [_finding(match) for match in matches if not hasattr(match.rule, "vpclint_id")]
     result.findings = sorted(
         [*result.findings, *found], key=lambda f: (f.line, f.column, f.rule, f.message)
     )

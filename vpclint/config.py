@@ -41,6 +41,8 @@ class Config:
     # Stack names by absolute template path (`stacks`, paths relative to the file).
     stack_names: Mapping[str, str] = field(default_factory=dict)
     link: bool = True
+    # What the network must and must not let through ([[expect]]; vpclint.expect).
+    expectations: tuple[Any, ...] = ()
     source: str | None = None  # the file it was read from
 
     def with_overrides(self, table: Mapping[str, Any]) -> Config:
@@ -128,6 +130,11 @@ def parse_table(table: Mapping[str, Any], path: str | None) -> Config:
             os.path.normpath(os.path.join(folder, file)): name
             for file, name in values["stack_names"].items()
         }
+    if "expectations" in values:  # an expectation's findings name the file that holds it
+        values["expectations"] = tuple(
+            records.replace(expectation, source=path or "")
+            for expectation in values["expectations"]
+        )
     return Config(source=path, **values)
 
 
@@ -144,6 +151,7 @@ def parse_values(table: Mapping[str, Any], path: str | None) -> dict[str, Any]:
         try:
             values[name] = parse(value)
         except (TypeError, ValueError) as error:
+            key = getattr(error, "key", key)  # the exact key of an expectation: expect[0].to
             raise ConfigError(f"{where}: key {key!r}: {error}") from None
     return values
 
@@ -274,6 +282,12 @@ def _stack_names(value: Any) -> dict[str, str]:
     return dict(value)
 
 
+def _expectations(value: Any) -> tuple[Any, ...]:
+    from vpclint.expect import parse_list
+
+    return parse_list(value)
+
+
 def _flag(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError("expected true or false")
@@ -292,4 +306,5 @@ _READERS = {
     "public-words": ("public_words", _words),
     "stacks": ("stack_names", _stack_names),
     "link": ("link", _flag),
+    "expect": ("expectations", _expectations),
 }

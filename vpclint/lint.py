@@ -39,6 +39,7 @@ class LintOptions:
     # Stack names by absolute path, for templates linked by their exports and imports.
     stack_names: Mapping[str, str] = field(default_factory=dict)
     link: bool = True  # build templates that share exports, or nest each other, as one network
+    expectations: tuple[Any, ...] = ()  # the configuration's (vpclint.expect.Expectation)
 
 
 @record
@@ -56,6 +57,8 @@ class FileResult:
     modelled: int = 0
     not_understood: int = 0
     seconds: float = 0.0  # the time linting its unit took (the JUnit report's time)
+    # The keys of the configuration's expectation selectors that match in this file's unit.
+    matched_expectations: set[str] = field(default_factory=set)
 
 
 def collect_files(
@@ -398,6 +401,11 @@ def _lint_unit(
     rules = default_rules() if rules is None else tuple(rules)
     with _recursion_limit(RECURSION_LIMIT):  # rules walk values as deep as the resolver made
         findings, internal_errors = run_rules(built.network, rules)
+    matched: set[str] = set()
+    if options.expectations:
+        from vpclint.expect.verdicts import matched_keys
+
+        matched = matched_keys(built.network)
     by_path: dict[str, list[Finding]] = {path: [] for path in built.templates}
     for finding in findings:
         by_path.setdefault(finding.path, []).append(finding)
@@ -406,6 +414,7 @@ def _lint_unit(
         result.internal_errors = list(internal_errors)
         counts = built.network.counts.get(path, [0, 0])
         result.modelled, result.not_understood = counts
+        result.matched_expectations = matched
         _apply_suppressions(result, by_path.get(path, []), template, rules)
         if options.cfn_lint:
             from vpclint.cfn_lint import run_cfn_lint
@@ -511,6 +520,8 @@ def build_unit(
         sources.append(StackSource(stack.resolver, origin, stack.gaps))
     with _recursion_limit(RECURSION_LIMIT):
         built.network = build_network(sources, options.private_words, options.public_words)
+    # The configuration's expectations before the templates' own (read by the builder).
+    built.network.expectations[:0] = options.expectations
     return built
 
 

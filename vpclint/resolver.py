@@ -88,6 +88,8 @@ class Resolver:
         self.parameters = _section(template, "Parameters")
         self.mappings = _section(template, "Mappings")
         self.condition_definitions = _section(template, "Conditions")
+        metadata = template.get("Metadata") if isinstance(template, Mapping) else None
+        self.metadata = metadata if isinstance(metadata, dict) else {}  # the template's own
         self._conditions: dict[str, bool | Unknown] = {}
         self._parameter_values: dict[str, Any] = {}
         self._properties: dict[str, MapNode] = {}

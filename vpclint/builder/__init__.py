@@ -182,6 +182,10 @@ def build_network(
     builder = Builder(stacks, constructors, may_hold_address, (private_words, public_words))
     network = builder.build()
     record_unseen(builder)
+    if any(_declares_expectations(stack) for stack in stacks):
+        from vpclint.expect.declared import read_declared
+
+        network.expectations.extend(read_declared(stacks))
     hidden = builder.hidden_routing() or any(
         unseen.kind == "custom-resource" for unseen in network.unseen
     )
@@ -200,3 +204,17 @@ def build_network(
     ]
     network.cidr_problems = sorted(problems)
     return network
+
+
+def _declares_expectations(stack: StackSource) -> bool:
+    """Whether a stack writes expectations in its Metadata (vpclint.expect reads them)."""
+    bodies = [stack.resolver.metadata]
+    bodies.extend(
+        body.get("Metadata") for body in stack.resolver.resources.values() if isinstance(body, dict)
+    )
+    return any(
+        isinstance(body, dict)
+        and isinstance(body.get("vpclint"), dict)
+        and "expect" in body["vpclint"]
+        for body in bodies
+    )

@@ -26,6 +26,7 @@ COMMANDS = {
     "reach": ("reach", "reach"),
     "show": ("show", "show"),
     "diff": ("diff", "diff"),
+    "scopes": ("scopes", "scopes"),
     "rules": ("rules", "rules_command"),
     "explain": ("rules", "explain"),
 }

@@ -14,6 +14,7 @@ from vpclint.cli.options import (
     EXIT_ERROR,
     EXIT_FINDINGS,
     PATHS,
+    configuration_error,
     lint_options,
     rename_stdin,
     resolve_config,
@@ -164,7 +165,7 @@ def check(
         config = resolve_config(config_path, isolated, overrides)
         rules = config.rules(load_rules())
     except ConfigError as error:
-        raise click.UsageError(str(error)) from None
+        configuration_error(error)
 
     options = lint_options(
         config, parameter_pairs, parameters_file, stack_name_pairs, no_link, with_cfn_lint
@@ -179,6 +180,13 @@ def check(
         ]
         results = lint_files(files, options, rules, jobs=jobs or available_cpus())
         rename_stdin(results, stdin_file)
+    unmatched_rule = next((rule for rule in rules if rule.id == "VPC711"), None)
+    if config.expectations and unmatched_rule is not None:
+        from vpclint.expect.configured import unmatched_result
+
+        unmatched = unmatched_result(config.expectations, results, unmatched_rule)
+        if unmatched is not None:
+            results.append(unmatched)
 
     if baseline_path:
         from vpclint.baseline import BaselineError, read, subtract

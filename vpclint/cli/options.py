@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -101,6 +101,12 @@ def template_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
+def configuration_error(error: Exception) -> NoReturn:
+    """A configuration that cannot be used: one line naming the file and the key, exit 2."""
+    click.echo(f"error: {error}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
 def resolve_config(path: str | None, isolated: bool, overrides: dict[str, Any]) -> Config:
     """The file's configuration (unless isolated), with the command line's switches on top."""
     from vpclint.config import Config, find_config, load_config
@@ -152,6 +158,7 @@ def lint_options(
         cfn_lint=cfn_lint,
         stack_names=names,
         link=config.link and not no_link,
+        expectations=config.expectations,
     )
 
 

@@ -11,6 +11,7 @@ from vpclint.cli.options import (
     EXIT_FINDINGS,
     EXIT_UNKNOWN,
     PATHS,
+    configuration_error,
     lint_options,
     load_network,
     resolve_config,
@@ -90,7 +91,7 @@ def reach(
     try:
         config = resolve_config(None, False, {"region": region})
     except ConfigError as error:
-        raise click.UsageError(str(error)) from None
+        configuration_error(error)
     options = lint_options(config, parameter_pairs, parameters_file, stack_name_pairs, no_link)
     network = load_network(paths, options)
     if as_matrix:

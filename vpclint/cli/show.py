@@ -8,6 +8,7 @@ import click
 
 from vpclint.cli.options import (
     PATHS,
+    configuration_error,
     lint_options,
     load_network,
     resolve_config,
@@ -44,7 +45,7 @@ def show(
     try:
         config = resolve_config(None, False, {"region": region})
     except ConfigError as error:
-        raise click.UsageError(str(error)) from None
+        configuration_error(error)
     options = lint_options(config, parameter_pairs, parameters_file, stack_name_pairs, no_link)
     network = load_network(paths, options)
     colour = output_format == "tree" and wants_colour(sys.stdout)

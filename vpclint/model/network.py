@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vpclint.model.base import Resource
 from vpclint.nodes import Mark
@@ -114,6 +114,11 @@ class Network:
     # every Fn::If branch).
     dependencies: dict[str, frozenset[str]] = field(default_factory=dict)
     resources: dict[str, Resource] = field(default_factory=dict)  # by key
+    # What the network must and must not let through (vpclint.expect.Expectation): the
+    # configuration's, then those written in the templates' Metadata.
+    expectations: list[Any] = field(default_factory=list)
+    # Their verdicts, worked out once for the rules that report them (vpclint.expect.verdicts).
+    expectation_outcomes: Any = field(default=None, repr=False, compare=False)
 
     def created_after(self, resource: Resource, others: Iterable[Resource]) -> bool:
         """Whether CloudFormation creates `resource` only after one of `others` exists.
