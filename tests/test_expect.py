@@ -216,7 +216,7 @@ def test_bad_expectation_is_a_configuration_error(
     assert done.returncode == 2
     (error,) = done.stderr.splitlines()  # one line
     assert (
-        error.startswith("error: ")
+        error.startswith("vpclint: error: ")
         and f"key {key!r}" in error
         and why in error
         and "Traceback" not in done.stderr

@@ -103,8 +103,9 @@ def template_options(command: Callable[..., None]) -> Callable[..., None]:
 
 def configuration_error(error: Exception) -> NoReturn:
     """A configuration that cannot be used: one line naming the file and the key, exit 2."""
-    click.echo(f"error: {error}", err=True)
-    sys.exit(EXIT_ERROR)
+    from vpclint.cli import fail
+
+    fail(f"error: {error}")
 
 
 def resolve_config(path: str | None, isolated: bool, overrides: dict[str, Any]) -> Config:
