@@ -16,6 +16,8 @@ from vpclint.lint import FileResult
 from vpclint.records import record
 
 FORMAT = 1
+# A baseline holds a line per finding: far more than a template, but still bounded.
+MAX_BYTES = 50 * 1024 * 1024
 Key = tuple[str, str, str]
 
 
@@ -58,10 +60,14 @@ def write(results: list[FileResult], path: str | os.PathLike[str]) -> int:
 
 
 def read(path: str | os.PathLike[str]) -> Baseline:
+    from vpclint.loader import LoadError, read_text
+
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise BaselineError(f"{path}: cannot read: {error}") from None
+        document = json.loads(read_text(os.fspath(path), MAX_BYTES))
+    except LoadError as error:
+        where = f"{error.line}:{error.column}:" if error.line else ""
+        reason = error.message.removeprefix("cannot read file: ")
+        raise BaselineError(f"{path}:{where} cannot read: {reason}") from None
     except json.JSONDecodeError as error:
         raise BaselineError(
             f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}"

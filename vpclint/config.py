@@ -157,8 +157,14 @@ def _has_vpclint_table(pyproject: str) -> bool:
 
 
 def _read(path: str) -> str:
-    with open(path, encoding="utf-8") as file:
-        return file.read()
+    """A configuration file's text: a regular file of at most loader.MAX_BYTES, as UTF-8."""
+    from vpclint.loader import LoadError, read_text
+
+    try:
+        return read_text(path)
+    except LoadError as error:
+        where = f" (line {error.line}, column {error.column})" if error.line else ""
+        raise OSError(error.message.removeprefix("cannot read file: ") + where) from None
 
 
 def _read_table(path: str) -> Mapping[str, Any]:

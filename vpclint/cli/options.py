@@ -119,16 +119,19 @@ def read_parameters_file(path: str) -> dict[str, str]:
     """Parameters from a file in the AWS CLI's list form, or a plain {"Key": "Value"} object."""
     import json
 
+    from vpclint.loader import LoadError, read_text
+
     hint = "--parameters-file"
     try:
-        with open(path, encoding="utf-8-sig") as file:
-            data = json.load(file)
+        data = json.loads(read_text(path))
     except json.JSONDecodeError as error:
         raise click.BadParameter(
             f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}", param_hint=hint
         ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise click.BadParameter(f"{path}: cannot read: {error}", param_hint=hint) from None
+    except LoadError as error:
+        where = f"{error.line}:{error.column}:" if error.line else ""
+        reason = error.message.removeprefix("cannot read file: ")
+        raise click.BadParameter(f"{path}:{where} cannot read: {reason}", param_hint=hint) from None
     if isinstance(data, dict) and isinstance(data.get("Parameters"), dict):
         data = data["Parameters"]
     if isinstance(data, dict):
