@@ -276,7 +276,8 @@ def _parse_json(text: str) -> Any:
     # Tabs are legal JSON whitespace but not YAML indentation; outside strings they are only
     # whitespace and inside valid JSON strings they cannot occur, so a space keeps every column.
     try:
-        json.loads(text)
+        with _recursion_room():
+            json.loads(text)
     except json.JSONDecodeError as error:
         raise LoadError(f"invalid JSON: {error.msg}", error.lineno, error.colno) from None
     except RecursionError:
@@ -291,7 +292,7 @@ def _long_integer(text: str, error: ValueError) -> LoadError:
     import sys
 
     most = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 4300
-    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?', text):
+    for match in re.finditer(_JSON_STRING + r"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", text):
         number = match.group()
         digits = len(number.lstrip("-"))
         if number[0] != '"' and digits > most and number.lstrip("-").isdigit():
@@ -302,31 +303,47 @@ def _long_integer(text: str, error: ValueError) -> LoadError:
     return LoadError(f"invalid JSON: {error}")
 
 
-# Nesting deeper than this is refused before the C parser sees it: libyaml's composer recurses
-# once per level and overflows the C stack (a crash, not an error) at about 30,000; no template
-# comes near a thousand.
+# Collections nested deeper than this are refused, at the first one that passes it; no template
+# comes near. Python recursion bounds the pure-Python parser and our own walks over the nodes
+# (given room for this many levels); libyaml's composer recurses in C, where too deep is a
+# crash, not an error (about 30,000 levels with the usual 8 MiB stack), so a text that might
+# nest past _C_SAFE_DEPTH is measured before it composes (_may_be_too_deep).
 MAX_DEPTH = 1000
-# Lines whose leading spaces and block indicators ("- ", "? ", ": ") are this long may nest
-# that deep; shorter ones cannot (see _may_be_too_deep).
-_DEEP_PREFIX = 300
+_C_SAFE_DEPTH = 3000
+# A line whose leading spaces and block indicators ("- ", "? ", ": ") are this long may start a
+# node nested that deep in block collections; shorter ones cannot (see _may_be_too_deep).
+_DEEP_PREFIX = 1000
 # `::` between letters or digits (AWS::Region), which libyaml refuses in a plain scalar inside
 # a flow collection and CloudFormation accepts: written as two characters of Unicode's private
 # use area for libyaml, so that every position stays where it was, and turned back after.
 _DOUBLE_COLON = r"::(?<=[A-Za-z0-9]::)(?=[A-Za-z0-9])"
+_JSON_STRING = r'"(?:[^"\\]|\\.)*"'
 
 
 def _may_be_too_deep(text: str, flow_only: bool) -> bool:
-    """Whether the text might nest deeper than MAX_DEPTH; cheap, and never wrong when False.
+    """Whether libyaml might have to compose a text nested past _C_SAFE_DEPTH (or valid JSON
+    past MAX_DEPTH); cheap, and never wrong when False.
 
-    Flow nesting takes a "[" or "{" per level; block nesting takes a deeper column per level,
-    so the node that nests deepest starts after that many spaces and block indicators.
+    Flow nesting takes a "[" or "{" per level. Block nesting takes a deeper column per level,
+    and an entry starts after nothing but spaces and block indicators on its line, so no block
+    collection nests deeper than the longest such prefix. Valid JSON (`flow_only`) is measured
+    exactly, its strings left out.
     """
     openers = text.count("[") + text.count("{")
     if flow_only:
-        return openers > MAX_DEPTH
-    if openers + _DEEP_PREFIX >= MAX_DEPTH:
+        return openers > MAX_DEPTH and _json_depth(text) > MAX_DEPTH
+    if openers + _DEEP_PREFIX >= _C_SAFE_DEPTH:
         return True
     return re.search(rf"^[ \t?:-]{{{_DEEP_PREFIX}}}", text, re.MULTILINE) is not None
+
+
+def _json_depth(text: str) -> int:
+    """How deep valid JSON text nests."""
+    from itertools import accumulate
+
+    brackets = re.sub(r"[^][{}]+", "", re.sub(_JSON_STRING, "", text))
+    steps = brackets.translate({ord("["): "+", ord("{"): "+", ord("]"): "-", ord("}"): "-"})
+    return max(accumulate(1 if step == "+" else -1 for step in steps), default=0)
 
 
 def _depth_error(
@@ -348,15 +365,18 @@ def _depth_error(
             if isinstance(event, CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return LoadError(
-                        f"invalid {kind}: nesting is too deep (more than {MAX_DEPTH:,} levels)",
-                        *positions.mark(event.start_mark),
-                    )
+                    return _nesting_error(kind, positions.mark(event.start_mark))
             elif isinstance(event, CollectionEndEvent):
                 depth -= 1
     except (YAMLError, RecursionError, AssertionError):
         pass
     return None
+
+
+def _nesting_error(kind: str, where: Mark) -> LoadError:
+    return LoadError(
+        f"invalid {kind}: nesting is too deep (more than {MAX_DEPTH:,} levels)", *where
+    )
 
 
 def _too_deep(text: str, kind: str) -> LoadError:
@@ -396,10 +416,42 @@ def _compose_nodes(text: str, positions: _Positions, flow_only: bool) -> tuple[A
             if error is not None:
                 raise error
         try:
-            return YAML(typ="safe", pure=False).compose(rewritten), colon if count else None
+            return _libyaml().compose(rewritten), colon if count else None
         except (YAMLError, RecursionError):
             pass
     return YAML(typ="safe", pure=True).compose(text), None
+
+
+def _libyaml() -> Any:
+    """A ruamel.yaml loader on libyaml whose resolver picks its YAML version once a document.
+
+    ruamel's looks the version up twice for every scalar, through an AttributeError each time
+    with libyaml (a third of the time to compose); libyaml's documents all resolve as YAML 1.2.
+    """
+    from ruamel.yaml import YAML
+
+    global _Resolver
+    if _Resolver is None:
+        from ruamel.yaml.resolver import VersionedResolver
+
+        looked_up = VersionedResolver.versioned_resolver
+
+        class Resolver(VersionedResolver):  # type: ignore[misc]
+            _versioned: Any = None
+
+            @property
+            def versioned_resolver(self) -> Any:
+                if self._versioned is None:
+                    self._versioned = looked_up.fget(self)
+                return self._versioned
+
+        _Resolver = Resolver
+    yaml = YAML(typ="safe", pure=False)
+    yaml.Resolver = _Resolver
+    return yaml
+
+
+_Resolver: Any = None
 
 
 def _compose(text: str, flow_only: bool = False) -> Any:
@@ -407,8 +459,10 @@ def _compose(text: str, flow_only: bool = False) -> Any:
     from ruamel.yaml.reader import ReaderError
 
     positions = _Positions(text)
+    kind = "JSON" if flow_only else "YAML"
     try:
-        root, colon = _compose_nodes(text, positions, flow_only)
+        with _recursion_room():
+            root, colon = _compose_nodes(text, positions, flow_only)
     except ReaderError as error:
         character = error.character if isinstance(error.character, str) else chr(error.character)
         where = positions.at(error.position) if isinstance(error.position, int) else None
@@ -425,7 +479,7 @@ def _compose(text: str, flow_only: bool = False) -> Any:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else "invalid"
         raise LoadError(f"invalid YAML: {first_line}") from None
     except RecursionError:
-        raise _too_deep(text, "YAML") from None
+        raise _too_deep(text, kind) from None
     except AssertionError:
         # ruamel asserts what it cannot read: a %YAML directive of an unknown version.
         directive = re.search(r"^%YAML[ \t]+([^\s#]*)", text, re.MULTILINE)
@@ -439,10 +493,7 @@ def _compose(text: str, flow_only: bool = False) -> Any:
         return None
     sizes: dict[int, int] = {}
     with _recursion_room():
-        try:
-            expanded = _expanded_size(root, sizes, positions)
-        except RecursionError:
-            raise _too_deep(text, "YAML") from None
+        expanded = _expanded_size(root, sizes, positions, kind)
         if expanded > MAX_NODES and expanded <= ALIAS_GROWTH * len(sizes):
             raise LoadError(
                 f"the template has more than {MAX_NODES:,} nodes, more than vpclint lints "
@@ -457,8 +508,8 @@ def _compose(text: str, flow_only: bool = False) -> Any:
             )
         try:
             return _Converter(positions, colon).convert(root)
-        except RecursionError:
-            raise _too_deep(text, "YAML") from None
+        except RecursionError:  # aliases that nest what they repeat deeper still
+            raise _too_deep(text, kind) from None
 
 
 @contextmanager
@@ -472,9 +523,12 @@ def _recursion_room() -> Iterator[None]:
         sys.setrecursionlimit(previous)
 
 
-def _expanded_size(node: Any, sizes: dict[int, int], positions: _Positions) -> int:
+def _expanded_size(
+    node: Any, sizes: dict[int, int], positions: _Positions, kind: str, depth: int = 1
+) -> int:
     """How many nodes the document has once every alias is expanded (each node counted once
-    per place it appears); linear in the composed nodes, so an alias bomb costs nothing."""
+    per place it appears); linear in the composed nodes, so an alias bomb costs nothing.
+    A collection nested past MAX_DEPTH is refused where it starts."""
     known = sizes.get(id(node))
     if known == _IN_PROGRESS:
         raise LoadError(
@@ -482,12 +536,16 @@ def _expanded_size(node: Any, sizes: dict[int, int], positions: _Positions) -> i
         )
     if known is not None:
         return known
+    if not isinstance(node.value, list):
+        sizes[id(node)] = 1
+        return 1
     sizes[id(node)] = _IN_PROGRESS
-    children = node.value if isinstance(node.value, list) else []
+    if depth > MAX_DEPTH:
+        raise _nesting_error(kind, positions.mark(node.start_mark))
     total = 1
-    for child in children:
+    for child in node.value:
         for part in child if isinstance(child, tuple) else (child,):
-            total += _expanded_size(part, sizes, positions)
+            total += _expanded_size(part, sizes, positions, kind, depth + 1)
     sizes[id(node)] = total
     return total
 
