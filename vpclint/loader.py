@@ -121,7 +121,7 @@ def not_regular(mode: int) -> str | None:
     """What a file of this mode is when it is not a regular file, e.g. "a FIFO"; else None."""
     if stat.S_ISREG(mode):
         return None
-    return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
+    return next((kind for test, kind in _KINDS if test(mode)), "a special file")
 
 
 def read_bounded(path: str, limit: int = MAX_BYTES, head: int = 0) -> bytes:
@@ -289,8 +289,6 @@ def _parse_json(text: str) -> Any:
 
 def _long_integer(text: str, error: ValueError) -> LoadError:
     """Where the first JSON integer too long to convert is (json does not say)."""
-    import sys
-
     most = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 4300
     for match in re.finditer(_JSON_STRING + r"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", text):
         number = match.group()
