@@ -88,6 +88,21 @@ def test_nesting_check_does_not_run_the_parser_twice_on_ordinary_templates(
         assert load(sample) is not None
 
 
+def test_text_that_might_nest_too_deep_is_walked_first_and_loads_when_it_does_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    walked = []
+    real = vpclint.loader._depth_error
+    monkeypatch.setattr(
+        vpclint.loader, "_depth_error", lambda *args: walked.append(1) or real(*args)
+    )
+    many = HEADER + "".join(f"K{i}: [1, {{a: [2]}}]\n" for i in range(1500))
+    assert parse(many)["K1499"] == [1, {"a": [2]}]
+    assert walked  # 4,500 brackets: libyaml's events were walked before it composed
+    walked.clear()
+    assert parse(HEADER + "K: [1]\n") and not walked
+
+
 # -- numbers and versions ------------------------------------------------------------------------
 
 
