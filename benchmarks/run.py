@@ -98,6 +98,94 @@ def compare(
     return row
 
 
+# The parser's fast path: a template that libyaml refused (`[!Ref AWS::Region, x]`) once took the
+# pure-Python parser, 2-9x slower. Each must take at most this much longer than the same template
+# with those scalars quoted, which libyaml always read.
+FAST_PATH_MOST = 1.3
+
+
+def refused_by_libyaml(text: str) -> bool:
+    """Whether libyaml itself (without vpclint's fast path) refuses the text."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        YAML(typ="safe", pure=False).compose(text)
+    except YAMLError:
+        return True
+    return False
+
+
+def quote_double_colons(text: str) -> str:
+    """The text with every plain scalar that holds "::" inside a flow collection quoted, found
+    by the pure-Python parser's events (the very scalars libyaml refuses)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent, ScalarEvent
+
+    spans, flow = [], 0
+    for event in YAML(typ="safe", pure=True).parse(text):
+        if isinstance(event, CollectionStartEvent):
+            flow += 1 if (event.flow_style or flow) else 0
+        elif isinstance(event, CollectionEndEvent):
+            flow = max(flow - 1, 0)
+        elif isinstance(event, ScalarEvent) and flow and not event.style and "::" in event.value:
+            # The event starts at its tag (!Ref): the scalar is the text that ends it.
+            end = event.end_mark.index
+            if text[end - len(event.value) : end] == event.value:
+                spans.append((end - len(event.value), end))
+    for start, end in reversed(spans):
+        text = text[:start] + "'" + text[start:end].replace("'", "''") + "'" + text[end:]
+    return text
+
+
+def fast_path_sources(everything: bool) -> list[tuple[str, Path]]:
+    """(label, path) of the corpus and sample templates to compare with their quoted selves:
+    those libyaml refuses, or with `everything` each that has such a scalar."""
+    from vpclint.lint import collect_files
+
+    roots = [str(REPO / "sample_templates")] + ([str(CORPUS)] if CORPUS.is_dir() else [])
+    found = []
+    for path, _ in collect_files(roots):
+        source = Path(path)
+        if source.is_dir() or source.suffix == ".json":
+            continue
+        text = source.read_text(encoding="utf-8", errors="replace")
+        if refused_by_libyaml(text) or (everything and quote_double_colons(text) != text):
+            label = str(source.relative_to(CORPUS if CORPUS in source.parents else REPO))
+            found.append((label, source))
+    return found
+
+
+def fast_path(runs: int, everything: bool, scratch: Path) -> list[dict]:
+    """Each template beside its quoted self (taken from the corpus by path, the quoted one
+    written to `scratch`): the ratio of their times, which must stay within FAST_PATH_MOST."""
+    rows = []
+    for index, (label, source) in enumerate(fast_path_sources(everything)):
+        text = source.read_text(encoding="utf-8")
+        try:
+            quoted_text = quote_double_colons(text)
+        except Exception:  # not YAML at all: nothing to compare
+            continue
+        if refused_by_libyaml(quoted_text):
+            continue  # refused for another reason (a real error): both take the slow path
+        quoted = scratch / f"quoted-{index}-{source.name}"
+        quoted.write_text(quoted_text, encoding="utf-8")
+        (ours, _), (theirs, _) = measure(
+            vpclint("check", "--jobs", "1", str(source)),
+            vpclint("check", "--jobs", "1", str(quoted)),
+            runs=runs,
+        )
+        rows.append(
+            {
+                "file": label,
+                "vpclint_s": round(ours, 4),
+                "quoted_s": round(theirs, 4),
+                "ratio": round(ours / theirs, 2),
+            }
+        )
+    return rows
+
+
 def print_table(title: str, rows: list[dict]) -> None:
     print(f"\n{title}")
     print(f"{'file':60} {'lines':>6} {'vpclint':>9} {'cfn-lint':>9} {'ratio':>6} {'peak MiB':>9}")
@@ -219,6 +307,18 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
+        # At least 11 runs: the ratios are of whole processes a few hundredths of a second long.
+        fast = fast_path(max(runs, 11), not options.quick, folder)
+        results["fast_path"] = fast
+        print("\nthe parser's fast path: each template / itself with its :: scalars quoted")
+        for row in fast:
+            verdict = "ok" if row["ratio"] <= FAST_PATH_MOST else f"over {FAST_PATH_MOST}x"
+            print(
+                f"  {row['file'][-60:]:60} {row['vpclint_s']:.3f}s / {row['quoted_s']:.3f}s "
+                f"= {row['ratio']}x {verdict}"
+            )
+        slow = [row for row in fast if row["ratio"] > FAST_PATH_MOST]
+
         scaling = []
         for size in (100, 1_000, 10_000):
             path = folder / f"generated-{size}.yaml"
@@ -260,6 +360,9 @@ def main() -> None:
     options.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten to {options.output}; the README's table:\n")
     print(readme_table(results))
+    if slow:
+        names = ", ".join(row["file"] for row in slow)
+        sys.exit(f"the parser's fast path: over {FAST_PATH_MOST}x their quoted selves: {names}")
 
 
 if __name__ == "__main__":

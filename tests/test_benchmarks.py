@@ -45,3 +45,16 @@ def test_readme_quotes_the_latest_results() -> None:
     results = json.loads((BENCHMARKS / "results.json").read_text(encoding="utf-8"))
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert run.readme_table(results) in readme, "run benchmarks/run.py and paste its table"
+
+
+def test_quoting_double_colons_keeps_the_template_and_lets_libyaml_read_it() -> None:
+    run = benchmark_module("run.py")
+    text = (
+        "Conditions:\n  NotChina: !Not [!Equals [!Ref AWS::Partition, aws-cn]]\n"
+        "Resources:\n  VPC:\n    Type: AWS::EC2::VPC\n    Properties: {CidrBlock: it's}\n"
+    )
+    quoted = run.quote_double_colons(text)
+    assert "[!Ref 'AWS::Partition', aws-cn]" in quoted
+    assert "Type: AWS::EC2::VPC" in quoted  # block scalars are left as written
+    assert run.refused_by_libyaml(text) and not run.refused_by_libyaml(quoted)
+    assert parse(quoted) == parse(text)

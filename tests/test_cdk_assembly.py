@@ -195,6 +195,15 @@ def test_invalid_manifest(tmp_path: Path, content: bytes, message: str) -> None:
     raises(tmp_path, message, tmp_path / "manifest.json")
 
 
+def test_manifest_that_is_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "manifest.json")
+    raises(
+        tmp_path,
+        f"no manifest.json in {tmp_path}: not a CDK cloud assembly",
+        tmp_path / "manifest.json",
+    )
+
+
 def test_manifest_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cdk, "MAX_MANIFEST_BYTES", 1024 * 1024)
     path = write_manifest(tmp_path, {"Tree": {"type": "cdk:tree", "padding": "x" * 1024 * 1024}})

@@ -338,7 +338,7 @@ MIB = 1024 * 1024
             "{AWSTemplateFormatVersion: x, Description: " + "z" * MIB + "}",
             None,
         ),
-        # Half a million ": " nest empty mappings: "nesting is too deep" (reported at 1:1).
+        # Half a million ": " nest empty mappings: "nesting is too deep", where it passes 1,000.
         ("garbage line", HEADER + ": " * (MIB // 2) + "\n", 0),
         ("unterminated string", HEADER + 'Description: "' + "x" * MIB, 2),
         (

@@ -16,6 +16,8 @@ from vpclint.lint import FileResult
 from vpclint.records import record
 
 FORMAT = 1
+# A baseline holds a line per finding: far more than a template, but still bounded.
+MAX_BYTES = 50 * 1024 * 1024
 Key = tuple[str, str, str]
 
 
@@ -61,7 +63,7 @@ def read(path: str | os.PathLike[str]) -> Baseline:
     from vpclint.jsonfile import JsonFileError, describe, read_json
 
     try:
-        document = read_json(path)
+        document = read_json(path, MAX_BYTES)
     except JsonFileError as error:
         raise BaselineError(str(error)) from None
     if not isinstance(document, dict) or document.get("vpclint_baseline") != FORMAT:

@@ -176,8 +176,14 @@ def _tool_table(data: dict[str, Any], path: str) -> dict[str, Any]:
 
 
 def _read(path: str) -> str:
-    with open(path, encoding="utf-8") as file:
-        return file.read()
+    """A configuration file's text: a regular file of at most loader.MAX_BYTES, as UTF-8."""
+    from vpclint.loader import LoadError, read_text
+
+    try:
+        return read_text(path)
+    except LoadError as error:
+        where = f" (line {error.line}, column {error.column})" if error.line else ""
+        raise OSError(error.message.removeprefix("cannot read file: ") + where) from None
 
 
 def _read_table(path: str) -> Mapping[str, Any]:

@@ -8,19 +8,23 @@ import os
 from typing import Any
 
 MAX_DIGITS = 4_300  # Python's own limit on converting a string to an integer
+MAX_BYTES = 5 * 1024 * 1024  # as for a template; the baseline passes its own, larger limit
 
 
 class JsonFileError(Exception):
     """A JSON file that cannot be read or parsed; the message names the file."""
 
 
-def read_json(path: str | os.PathLike[str]) -> Any:
+def read_json(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> Any:
+    from vpclint.loader import LoadError, read_text
+
     try:
-        with open(path, encoding="utf-8-sig") as file:
-            text = file.read()
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-        raise JsonFileError(f"{path}: cannot read: {reason}") from None
+        # Bounded like a template: a FIFO or /dev/zero is refused, never waited on or read forever.
+        text = read_text(os.fspath(path), limit)
+    except LoadError as error:
+        where = f"{error.line}:{error.column}:" if error.line else ""
+        reason = error.message.removeprefix("cannot read file: ")
+        raise JsonFileError(f"{path}:{where} cannot read: {reason}") from None
 
     def integer(digits: str) -> int:
         if len(digits) > MAX_DIGITS:

@@ -9,6 +9,7 @@ stacks together. Findings are still reported per file, the nested and linked one
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -97,11 +98,21 @@ def collect_files(
                 found.extend(
                     (str(Path(root) / name), True)
                     for name in sorted(files)
-                    if name.lower().endswith(TEMPLATE_SUFFIXES)
+                    if name.lower().endswith(TEMPLATE_SUFFIXES) and _is_regular(root, name)
                 )
         else:
-            found.append((given, os.path.isfile(given)))
+            # Anything that exists is read, and a FIFO or device named here is refused as such.
+            found.append((given, os.path.exists(given)))
     return found
+
+
+def _is_regular(folder: str, name: str) -> bool:
+    """Whether a file found in a folder is a regular file (or a link to one). A FIFO, socket or
+    device there is no template, as a file of another suffix is not: passed over quietly."""
+    try:
+        return stat.S_ISREG(os.stat(os.path.join(folder, name)).st_mode)
+    except OSError:
+        return True  # a broken link or an unreadable file: reading it says why
 
 
 # Below this many units, starting worker processes costs more than it saves.

@@ -12,6 +12,10 @@ import bisect
 import importlib.util
 import os
 import re
+import stat
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from vpclint.nodes import MapNode, Mark, SeqNode, StrNode
@@ -95,17 +99,73 @@ class Template:
     lines: list[str]
 
 
-def _read_bytes(path: str, limit: int = -1) -> bytes:
-    with open(path, "rb") as file:
-        return file.read(limit)
+class TooBig(LoadError):
+    """A file over the size limit, refused before it was read; `head` is its first bytes."""
+
+    def __init__(self, message: str, size: int, head: bytes):
+        super().__init__(message)
+        self.size = size
+        self.head = head
 
 
-def read_text(path: str) -> str:
-    """The file's text; a BOM is dropped, and undecodable bytes are a LoadError with position."""
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def not_regular(mode: int) -> str | None:
+    """What a file of this mode is when it is not a regular file, e.g. "a FIFO"; else None."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((kind for test, kind in _KINDS if test(mode)), "a special file")
+
+
+def read_bounded(path: str, limit: int = MAX_BYTES, head: int = 0) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, for every file vpclint reads.
+
+    A FIFO, socket or device is refused before a byte is read (opened without blocking, so a
+    FIFO with no writer cannot hang the run); the size is checked before reading, and the read
+    itself is bounded, since a /proc-like file may say it is empty and never end. Raises
+    LoadError, or TooBig (holding the first `head` bytes) for a file over `limit`.
+    """
     try:
-        raw = _read_bytes(path)
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
         raise LoadError(f"cannot read file: {error.strerror or error}") from None
+    try:
+        info = os.fstat(descriptor)
+        kind = not_regular(info.st_mode)
+        if kind is not None:
+            raise LoadError(f"cannot read file: it is {kind}, not a regular file")
+        with os.fdopen(descriptor, "rb") as file:
+            descriptor = -1  # the file closes it
+            if info.st_size <= limit:
+                data = file.read(limit + 1)
+                if len(data) <= limit:
+                    return data
+                size, start = max(info.st_size, len(data)), data[:head]
+            else:
+                size, start = info.st_size, file.read(head) if head else b""
+    except OSError as error:
+        raise LoadError(f"cannot read file: {error.strerror or error}") from None
+    finally:
+        if descriptor >= 0:
+            os.close(descriptor)
+    raise TooBig(f"the file is {size / 1024 / 1024:,.1f} MiB, more than vpclint reads", size, start)
+
+
+def read_text(path: str, limit: int = MAX_BYTES) -> str:
+    """The text of a file of at most `limit` bytes (read_bounded); a BOM is dropped, and
+    undecodable bytes are a LoadError with position."""
+    return decode(read_bounded(path, limit))
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 text without its BOM; undecodable bytes are a LoadError with position."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -119,6 +179,27 @@ def read_text(path: str) -> str:
 def looks_like_template(text: str) -> bool:
     """Whether unparseable text was meant to be a template (so its error is worth reporting)."""
     return bool(re.search(_TEMPLATE_HINT, text))
+
+
+# A template engine's action where YAML cannot hold it: at the start of a line, or as a plain
+# value after "key: " or "- ". Go templates (Helm: {{ .Values.x }}, {{- if .. }}, {{/* */}})
+# and Jinja ({{ name }}, {% if %}) write them so; a CloudFormation dynamic reference
+# ({{resolve:ssm:name}}) has neither a space nor one of ".$/" after its braces.
+_ENGINE_ACTION = r"(?:^|[:-][ \t])[ \t]*(?:\{\{-?[\s.$/]|\{%-?\s)"
+
+
+def renders_a_template(text: str, path: str) -> bool:
+    """Whether text that does not parse is a template engine's source that renders a template
+    (a Helm chart's, say), not a template: it sits in a Helm chart's templates/ folder, or
+    holds the engine's actions where YAML cannot hold them."""
+    folder = os.path.dirname(os.path.abspath(path))
+    while os.path.basename(folder):
+        if os.path.basename(folder) == "templates" and os.path.isfile(
+            os.path.join(os.path.dirname(folder), "Chart.yaml")
+        ):
+            return True
+        folder = os.path.dirname(folder)
+    return re.search(_ENGINE_ACTION, text, re.MULTILINE) is not None
 
 
 def is_template(data: Any) -> bool:
@@ -156,19 +237,28 @@ def parse(text: str, is_json: bool = False) -> Any:
 def load(path: str | os.PathLike[str]) -> Template | None:
     """Load a template from a file; None when the file is not a CloudFormation template."""
     path = os.fspath(path)
-    if _too_big(path):
-        return None  # and not a template, by its first 64 KiB
     try:
-        text = read_text(path)
-    except LoadError as error:
+        raw = read_bounded(path, MAX_BYTES, _HEAD_BYTES)
+    except TooBig as error:
+        if not looks_like_template(error.head.decode("latin-1")):
+            return None  # not a template, by its first 64 KiB
+        raise LoadError(
+            f"{error.message} ({MAX_BYTES // 1024 // 1024} MiB; "
+            "CloudFormation itself takes at most 1 MB)",
+            1,
+            1,
+        ) from None
+    try:
+        text = decode(raw)
+    except LoadError:
         # Not UTF-8: an error for a template, but any other file is simply not ours.
-        if error.line is None or looks_like_template(_read_bytes(path).decode("latin-1")):
+        if looks_like_template(raw.decode("latin-1")):
             raise
         return None
     try:
         data = parse(text, is_json=path.lower().endswith(".json"))
     except LoadError:
-        if looks_like_template(text):
+        if looks_like_template(text) and not renders_a_template(text, path):
             raise
         return None
     if not is_template(data):
@@ -179,25 +269,6 @@ def load(path: str | os.PathLike[str]) -> Template | None:
     return Template(path, data, lines)
 
 
-def _too_big(path: str) -> bool:
-    """Whether a file is over MAX_BYTES; a LoadError when it looks like a template."""
-    try:
-        size = os.stat(path).st_size
-        if size <= MAX_BYTES:
-            return False
-        head = _read_bytes(path, _HEAD_BYTES).decode("latin-1")
-    except OSError:
-        return False  # read_text reports it
-    if looks_like_template(head):
-        raise LoadError(
-            f"the file is {size / 1024 / 1024:,.1f} MiB, more than vpclint reads "
-            f"({MAX_BYTES // 1024 // 1024} MiB; CloudFormation itself takes at most 1 MB)",
-            1,
-            1,
-        )
-    return True
-
-
 def _parse_json(text: str) -> Any:
     import json  # here: most templates are YAML, and start-up counts
 
@@ -205,38 +276,191 @@ def _parse_json(text: str) -> Any:
     # Tabs are legal JSON whitespace but not YAML indentation; outside strings they are only
     # whitespace and inside valid JSON strings they cannot occur, so a space keeps every column.
     try:
-        json.loads(text)
+        with _recursion_room():
+            json.loads(text)
     except json.JSONDecodeError as error:
         raise LoadError(f"invalid JSON: {error.msg}", error.lineno, error.colno) from None
     except RecursionError:
-        raise LoadError("invalid JSON: nesting is too deep", 1, 1) from None
-    return _compose(text.replace("\t", " "))
+        raise _too_deep(text, "JSON") from None
+    except ValueError as error:  # an integer of more digits than Python converts
+        raise _long_integer(text, error) from None
+    return _compose(text.replace("\t", " "), flow_only=True)
 
 
-def _compose_nodes(text: str) -> Any:
-    """The YAML node graph: libyaml when it is installed (about 9x faster), else pure Python.
+def _long_integer(text: str, error: ValueError) -> LoadError:
+    """Where the first JSON integer too long to convert is (json does not say)."""
+    most = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 4300
+    for match in re.finditer(_JSON_STRING + r"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", text):
+        number = match.group()
+        digits = len(number.lstrip("-"))
+        if number[0] != '"' and digits > most and number.lstrip("-").isdigit():
+            return LoadError(
+                f"invalid JSON: an integer of {digits:,} digits, more than {most:,}",
+                *_Positions(text).at(match.start()),
+            )
+    return LoadError(f"invalid JSON: {error}")
 
-    libyaml rejects some templates CloudFormation accepts (a plain `AWS::Partition` inside a
-    flow sequence), so on any complaint the pure-Python parser decides, and reports the error.
+
+# Collections nested deeper than this are refused, at the first one that passes it; no template
+# comes near. Python recursion bounds the pure-Python parser and our own walks over the nodes
+# (given room for this many levels); libyaml's composer recurses in C, where too deep is a
+# crash, not an error (about 30,000 levels with the usual 8 MiB stack), so a text that might
+# nest past _C_SAFE_DEPTH is measured before it composes (_may_be_too_deep).
+MAX_DEPTH = 1000
+_C_SAFE_DEPTH = 3000
+# A line whose leading spaces and block indicators ("- ", "? ", ": ") are this long may start a
+# node nested that deep in block collections; shorter ones cannot (see _may_be_too_deep).
+_DEEP_PREFIX = 1000
+# `::` between letters or digits (AWS::Region), which libyaml refuses in a plain scalar inside
+# a flow collection and CloudFormation accepts: written as two characters of Unicode's private
+# use area for libyaml, so that every position stays where it was, and turned back after.
+_DOUBLE_COLON = r"::(?<=[A-Za-z0-9]::)(?=[A-Za-z0-9])"
+_JSON_STRING = r'"(?:[^"\\]|\\.)*"'
+
+
+def _may_be_too_deep(text: str, flow_only: bool) -> bool:
+    """Whether libyaml might have to compose a text nested past _C_SAFE_DEPTH (or valid JSON
+    past MAX_DEPTH); cheap, and never wrong when False.
+
+    Flow nesting takes a "[" or "{" per level. Block nesting takes a deeper column per level,
+    and an entry starts after nothing but spaces and block indicators on its line, so no block
+    collection nests deeper than the longest such prefix. Valid JSON (`flow_only`) is measured
+    exactly, its strings left out.
+    """
+    openers = text.count("[") + text.count("{")
+    if flow_only:
+        return openers > MAX_DEPTH and _json_depth(text) > MAX_DEPTH
+    if openers + _DEEP_PREFIX >= _C_SAFE_DEPTH:
+        return True
+    return re.search(rf"^[ \t?:-]{{{_DEEP_PREFIX}}}", text, re.MULTILINE) is not None
+
+
+def _json_depth(text: str) -> int:
+    """How deep valid JSON text nests."""
+    from itertools import accumulate
+
+    brackets = re.sub(r"[^][{}]+", "", re.sub(_JSON_STRING, "", text))
+    steps = brackets.translate({ord("["): "+", ord("{"): "+", ord("]"): "-", ord("}"): "-"})
+    return max(accumulate(1 if step == "+" else -1 for step in steps), default=0)
+
+
+def _depth_error(
+    text: str, positions: _Positions, kind: str, pure: bool = not _HAS_LIBYAML
+) -> LoadError | None:
+    """A LoadError at the first collection nested deeper than MAX_DEPTH, or None.
+
+    libyaml's parser, unlike its composer, keeps its state on the heap: walking its events
+    is safe at any depth. A text it cannot parse is left to the composer, which fails at the
+    same place, no deeper.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+
+    depth = 0
+    try:
+        for event in YAML(typ="safe", pure=pure).parse(text):
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _nesting_error(kind, positions.mark(event.start_mark))
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except (YAMLError, RecursionError, AssertionError):
+        pass
+    return None
+
+
+def _nesting_error(kind: str, where: Mark) -> LoadError:
+    return LoadError(
+        f"invalid {kind}: nesting is too deep (more than {MAX_DEPTH:,} levels)", *where
+    )
+
+
+def _too_deep(text: str, kind: str) -> LoadError:
+    """The nesting error for a text that overflowed Python's recursion limit, placed where the
+    nesting passes MAX_DEPTH when that can be found."""
+    positions = _Positions(text)
+    # libyaml's parser first, the faster; where it stops early, the pure-Python one, which
+    # read far enough to recurse too deeply.
+    found = _depth_error(text, positions, kind) or _depth_error(text, positions, kind, pure=True)
+    return found or LoadError(f"invalid {kind}: nesting is too deep", 1, 1)
+
+
+def _compose_nodes(text: str, positions: _Positions, flow_only: bool) -> tuple[Any, str | None]:
+    """The YAML node graph, and the character that stands for ":" in its strings (or None).
+
+    libyaml (about 9x faster) when it is installed, else pure Python. libyaml refuses a plain
+    `AWS::Region` inside a flow sequence, which CloudFormation accepts: it parses the text with
+    such colons replaced (see _DOUBLE_COLON), and only on any other complaint does the
+    pure-Python parser decide, and report the error.
     """
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
     if _HAS_LIBYAML:
+        colon = next(chr(code) for code in range(0xE000, 0xF900) if chr(code) not in text)
+        rewritten, count = re.subn(_DOUBLE_COLON, colon * 2, text)
+        if count and "!" in text:  # a tag such as !Rain::Embed keeps its colons
+            rewritten = re.sub(
+                rf"![^\s{colon}]*{colon}{colon}\S*",
+                lambda tag: tag.group().replace(colon * 2, "::"),
+                rewritten,
+            )
+        # The depth is measured on the very text libyaml composes: where libyaml stops on an
+        # error, its composer stops too, and the pure-Python parser recurses in Python only.
+        if _may_be_too_deep(text, flow_only):
+            error = _depth_error(rewritten, positions, "JSON" if flow_only else "YAML")
+            if error is not None:
+                raise error
         try:
-            return YAML(typ="safe", pure=False).compose(text)
+            return _libyaml().compose(rewritten), colon if count else None
         except (YAMLError, RecursionError):
             pass
-    return YAML(typ="safe", pure=True).compose(text)
+    return YAML(typ="safe", pure=True).compose(text), None
 
 
-def _compose(text: str) -> Any:
+def _libyaml() -> Any:
+    """A ruamel.yaml loader on libyaml whose resolver picks its YAML version once a document.
+
+    ruamel's looks the version up twice for every scalar, through an AttributeError each time
+    with libyaml (a third of the time to compose); libyaml's documents all resolve as YAML 1.2.
+    """
+    from ruamel.yaml import YAML
+
+    global _Resolver
+    if _Resolver is None:
+        from ruamel.yaml.resolver import VersionedResolver
+
+        looked_up = VersionedResolver.versioned_resolver
+
+        class Resolver(VersionedResolver):  # type: ignore[misc]
+            _versioned: Any = None
+
+            @property
+            def versioned_resolver(self) -> Any:
+                if self._versioned is None:
+                    self._versioned = looked_up.fget(self)
+                return self._versioned
+
+        _Resolver = Resolver
+    yaml = YAML(typ="safe", pure=False)
+    yaml.Resolver = _Resolver
+    return yaml
+
+
+_Resolver: Any = None
+
+
+def _compose(text: str, flow_only: bool = False) -> Any:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.reader import ReaderError
 
     positions = _Positions(text)
+    kind = "JSON" if flow_only else "YAML"
     try:
-        root = _compose_nodes(text)
+        with _recursion_room():
+            root, colon = _compose_nodes(text, positions, flow_only)
     except ReaderError as error:
         character = error.character if isinstance(error.character, str) else chr(error.character)
         where = positions.at(error.position) if isinstance(error.position, int) else None
@@ -253,12 +477,21 @@ def _compose(text: str) -> Any:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else "invalid"
         raise LoadError(f"invalid YAML: {first_line}") from None
     except RecursionError:
-        raise LoadError("invalid YAML: nesting is too deep", 1, 1) from None
+        raise _too_deep(text, kind) from None
+    except AssertionError:
+        # ruamel asserts what it cannot read: a %YAML directive of an unknown version.
+        directive = re.search(r"^%YAML[ \t]+([^\s#]*)", text, re.MULTILINE)
+        if directive is None:
+            raise
+        raise LoadError(
+            f"invalid YAML: version {directive.group(1)} is not supported (1.1 and 1.2 are)",
+            *positions.at(directive.start(1)),
+        ) from None
     if root is None:
         return None
-    try:
-        sizes: dict[int, int] = {}
-        expanded = _expanded_size(root, sizes, positions)
+    sizes: dict[int, int] = {}
+    with _recursion_room():
+        expanded = _expanded_size(root, sizes, positions, kind)
         if expanded > MAX_NODES and expanded <= ALIAS_GROWTH * len(sizes):
             raise LoadError(
                 f"the template has more than {MAX_NODES:,} nodes, more than vpclint lints "
@@ -271,14 +504,29 @@ def _compose(text: str) -> Any:
                 "refused as an alias expansion (billion laughs)",
                 *positions.mark(root.start_mark),
             )
-        return _Converter(positions).convert(root)
-    except RecursionError:
-        raise LoadError("invalid YAML: nesting is too deep", 1, 1) from None
+        try:
+            return _Converter(positions, colon).convert(root)
+        except RecursionError:  # aliases that nest what they repeat deeper still
+            raise _too_deep(text, kind) from None
 
 
-def _expanded_size(node: Any, sizes: dict[int, int], positions: _Positions) -> int:
+@contextmanager
+def _recursion_room() -> Iterator[None]:
+    """Room for MAX_DEPTH levels of nodes, a few Python frames each, above the caller's."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, 4 * MAX_DEPTH + 1000))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
+def _expanded_size(
+    node: Any, sizes: dict[int, int], positions: _Positions, kind: str, depth: int = 1
+) -> int:
     """How many nodes the document has once every alias is expanded (each node counted once
-    per place it appears); linear in the composed nodes, so an alias bomb costs nothing."""
+    per place it appears); linear in the composed nodes, so an alias bomb costs nothing.
+    A collection nested past MAX_DEPTH is refused where it starts."""
     known = sizes.get(id(node))
     if known == _IN_PROGRESS:
         raise LoadError(
@@ -286,12 +534,16 @@ def _expanded_size(node: Any, sizes: dict[int, int], positions: _Positions) -> i
         )
     if known is not None:
         return known
+    if not isinstance(node.value, list):
+        sizes[id(node)] = 1
+        return 1
     sizes[id(node)] = _IN_PROGRESS
-    children = node.value if isinstance(node.value, list) else []
+    if depth > MAX_DEPTH:
+        raise _nesting_error(kind, positions.mark(node.start_mark))
     total = 1
-    for child in children:
+    for child in node.value:
         for part in child if isinstance(child, tuple) else (child,):
-            total += _expanded_size(part, sizes, positions)
+            total += _expanded_size(part, sizes, positions, kind, depth + 1)
     sizes[id(node)] = total
     return total
 
@@ -301,6 +553,7 @@ class _Positions:
     YAML 1.2 count them, not at U+2028 or NEL), columns count characters."""
 
     def __init__(self, text: str) -> None:
+        self.text = text
         self.starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
 
     def at(self, index: int) -> Mark:
@@ -314,17 +567,43 @@ class _Positions:
         return Mark(mark.line + 1, mark.column + 1)
 
 
+_MAP, _SEQ, _STR = _YAML + "map", _YAML + "seq", _YAML + "str"
+# Tags a scalar stays the text it was written as under (a date such as 2010-09-09 included).
+_TEXT_TAGS = frozenset((_STR, _YAML + "timestamp", _YAML + "binary", None, "!"))
+_TRUE = frozenset(("true", "yes", "on", "y"))
+# Line breaks that YAML counts and editors do not: with none of them in the text, the parser's
+# own line and column are the editor's.
+_OTHER_BREAKS = ("\x85", "\u2028", "\u2029")
+_new_mark = tuple.__new__
+
+
 class _Converter:
     """Turns composed YAML nodes into MapNode/SeqNode/StrNode and plain scalars.
 
     The node graph has been measured first (_expanded_size): it is finite and of bounded size.
+    A conversion runs once per node of every template read, so it is written for speed: node
+    classes looked up once, marks made without a search where the parser's own are right.
     """
 
-    def __init__(self, positions: _Positions) -> None:
+    def __init__(self, positions: _Positions, colon: str | None = None) -> None:
+        from ruamel.yaml.nodes import MappingNode, ScalarNode
+
         self.positions = positions
+        self.colons = colon * 2 if colon else None
+        self.scalar_node = ScalarNode
+        self.mapping_node = MappingNode
+        self.exact = not any(c in positions.text for c in _OTHER_BREAKS)
 
     def _mark(self, node: Any) -> Mark:
-        return self.positions.mark(node.start_mark)
+        mark = node.start_mark
+        if self.exact:
+            return _new_mark(Mark, (mark.line + 1, mark.column + 1))
+        return self.positions.mark(mark)
+
+    def _text(self, text: str) -> str:
+        """A scalar's text as written: the stand-in for "::" (see _DOUBLE_COLON) turned back."""
+        colons = self.colons
+        return text.replace(colons, "::") if colons and colons in text else text
 
     def _value_mark(self, key_node: Any, value_node: Any) -> Mark:
         # An empty value ("Key:" and nothing) starts where the next token does; it belongs
@@ -336,39 +615,40 @@ class _Converter:
         return self._mark(value_node)
 
     def convert(self, node: Any) -> Any:
-        from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
-        tag = node.tag.value if hasattr(node.tag, "value") else node.tag
-        if tag in _FUNCTION_TAGS:
-            return self._function(_FUNCTION_TAGS[tag], node)
-        if tag and tag.startswith("!") and not tag.startswith("!!"):
+        tag = node.tag
+        if tag == _STR:  # most nodes: strings
+            if isinstance(node, self.scalar_node):
+                return StrNode(self._text(node.value), self._mark(node))
+        elif tag == _MAP:
+            if isinstance(node, self.mapping_node):
+                return self._mapping(node)
+        elif tag == _SEQ:
+            if not isinstance(node, (self.scalar_node, self.mapping_node)):
+                return self._sequence(node)
+        elif tag and tag[0] == "!" and tag[:2] != "!!":
             # Like CloudFormation's own reader, !Anything is Fn::Anything; the resolver leaves
             # functions it does not know Unknown (a preprocessor's !Rain::Embed, say).
-            return self._function(f"Fn::{tag[1:]}", node)
-        if isinstance(node, ScalarNode):
+            name = _FUNCTION_TAGS.get(tag) or f"Fn::{self._text(tag[1:])}"
+            return self._function(name, node)
+        elif isinstance(node, self.scalar_node):
             return self._scalar(tag, node)
-        if isinstance(node, MappingNode) and tag == _YAML + "map":
-            return self._mapping(node)
-        if isinstance(node, SequenceNode) and tag == _YAML + "seq":
-            return self._sequence(node)
         raise LoadError(f"tag {tag} is not allowed in a template", *self._mark(node))
 
     def _function(self, name: str, node: Any) -> MapNode:
-        from ruamel.yaml.nodes import ScalarNode
-
         mark = self._mark(node)
-        if isinstance(node, ScalarNode):
-            value: Any = StrNode(node.value, mark)
+        if isinstance(node, self.scalar_node):
+            text = self._text(node.value)
+            value: Any = StrNode(text, mark)
             if name == "Fn::GetAtt":
                 # !GetAtt Resource.Attribute: the attribute itself may contain dots.
-                resource, _, attribute = node.value.partition(".")
+                resource, _, attribute = text.partition(".")
                 value = SeqNode(mark)
                 value.extend([StrNode(resource, mark), StrNode(attribute, mark)])
                 value.item_marks.extend([mark, mark])
+        elif isinstance(node, self.mapping_node):
+            value = self._mapping(node)
         else:
-            from ruamel.yaml.nodes import MappingNode
-
-            value = self._mapping(node) if isinstance(node, MappingNode) else self._sequence(node)
+            value = self._sequence(node)
         result = MapNode(mark)
         result[name] = value
         result.key_marks[name] = mark
@@ -376,29 +656,29 @@ class _Converter:
         return result
 
     def _mapping(self, node: Any) -> MapNode:
-        from ruamel.yaml.nodes import ScalarNode
-
         result = MapNode(self._mark(node))
+        key_marks, value_marks = result.key_marks, result.value_marks
+        scalar_node, convert, mark_of_node = self.scalar_node, self.convert, self._mark
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                raise LoadError("a mapping key must be a plain value", *self._mark(key_node))
-            key = str(key_node.value)
+            if not isinstance(key_node, scalar_node):
+                raise LoadError("a mapping key must be a plain value", *mark_of_node(key_node))
+            key = self._text(str(key_node.value))
             if key in result:
-                first = result.key_marks[key]
+                first = key_marks[key]
                 raise LoadError(
                     f"duplicate key {key!r} (first defined on line {first.line})",
-                    *self._mark(key_node),
+                    *mark_of_node(key_node),
                 )
-            result[key] = self.convert(value_node)
-            result.key_marks[key] = self._mark(key_node)
-            result.value_marks[key] = self._value_mark(key_node, value_node)
+            result[key] = convert(value_node)
+            key_marks[key] = mark_of_node(key_node)
+            value_marks[key] = self._value_mark(key_node, value_node)
         return result
 
     def _sequence(self, node: Any) -> SeqNode:
         result = SeqNode(self._mark(node))
-        for item in node.value:
-            result.append(self.convert(item))
-            result.item_marks.append(self._mark(item))
+        convert, mark_of_node = self.convert, self._mark
+        result.extend([convert(item) for item in node.value])
+        result.item_marks.extend([mark_of_node(item) for item in node.value])
         return result
 
     def _scalar(self, tag: str, node: Any) -> Any:
@@ -416,10 +696,9 @@ class _Converter:
             except ValueError:
                 return StrNode(text, self._mark(node))
         if tag == _YAML + "bool":
-            return text.lower() in ("true", "yes", "on", "y")
+            return text.lower() in _TRUE
         if tag == _YAML + "null":
             return None
-        if tag in (_YAML + "str", _YAML + "timestamp", _YAML + "binary", None, "!"):
-            # A date such as 2010-09-09 stays the text it was written as.
-            return StrNode(text, self._mark(node))
+        if tag in _TEXT_TAGS:
+            return StrNode(self._text(text), self._mark(node))
         raise LoadError(f"tag {tag} is not allowed in a template", *self._mark(node))

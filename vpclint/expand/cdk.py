@@ -211,13 +211,15 @@ def _property(artifact: dict[str, Any], name: str, artifact_id: str, path: str) 
 def _load_json(path: str, name: str, limit: int = MAX_MANIFEST_BYTES) -> Any:
     import json
 
+    from vpclint.loader import LoadError, TooBig, read_bounded
+
     try:
-        with open(path, "rb") as file:
-            raw = file.read(limit + 1)
-    except OSError as error:
-        raise CdkError(f"cannot read {name}: {error.strerror or error}", path) from None
-    if len(raw) > limit:
-        raise CdkError(f"{name} is larger than {limit // (1024 * 1024)} MiB", path)
+        raw = read_bounded(path, limit)
+    except TooBig:
+        raise CdkError(f"{name} is larger than {limit // (1024 * 1024)} MiB", path) from None
+    except LoadError as error:
+        reason = error.message.removeprefix("cannot read file: ")
+        raise CdkError(f"cannot read {name}: {reason}", path) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -16,7 +16,7 @@ from functools import partial
 from typing import Any
 
 from vpclint.expand.stacks import Root, StackSet, exports_of
-from vpclint.loader import LoadError, Template, load
+from vpclint.loader import LoadError, Template, load, read_bounded
 from vpclint.records import field, record
 
 # Text without which a file can neither share values with another nor nest one.
@@ -91,10 +91,9 @@ def plan(
 
 def _may_link(path: str) -> bool:
     try:
-        with open(path, "rb") as file:
-            text = file.read()
-    except OSError:
-        return False
+        text = read_bounded(path)
+    except LoadError:
+        return False  # loading it reports why
     return any(marker in text for marker in _LINK_MARKERS)
 
 
