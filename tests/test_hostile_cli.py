@@ -296,15 +296,16 @@ def test_unreadable_file_named_on_the_command_line(
 ) -> None:
     locked = tmp_path / "locked.yaml"
     shutil.copy(BROKEN, locked)
-    real_open = open
+    real_open = os.open
 
     def refusing_open(file: object, *args: object, **kwargs: object) -> object:
         if str(file) == str(locked):
             raise PermissionError(13, "Permission denied", str(file))
-        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+        return real_open(file, *args, **kwargs)  # type: ignore[arg-type]
 
-    # As for a file without read permission (root reads every file, so chmod cannot show it).
-    monkeypatch.setattr("builtins.open", refusing_open)
+    # As for a file without read permission (root reads every file, so chmod cannot show it);
+    # every file is opened through os.open (the bounded reader).
+    monkeypatch.setattr(os, "open", refusing_open)
     monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)
     result = invoke("check", "--isolated", "--format", "concise", str(locked), str(BROKEN))
     assert result.exit_code == 2
