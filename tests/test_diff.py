@@ -526,3 +526,36 @@ def test_the_markdown_diagram_renders_in_chromium(tmp_path: Path) -> None:
         )
         assert done.returncode == 0, done.stdout + done.stderr
         assert "outcome:    rendered" in done.stdout
+
+
+def test_a_change_that_breaks_an_expectation_fails_even_when_it_opens_nothing(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "expect.toml"
+    config.write_text(
+        "[[expect]]\n"
+        'name = "the app reaches the internet for updates"\n'
+        'from = "AppInstance"\n'
+        'to = "internet"\n'
+        "port = 443\n"
+        "reachable = true\n",
+        encoding="utf-8",
+    )
+    new = DIFFS / "route.yaml"  # drops the private subnets' route to the NAT gateway
+    code, document = changes(BASE, new, "--config", str(config))
+    assert code == 1
+    added = [(f["rule"], f["resource"]) for f in document["findings"]["added"]]
+    assert ("VPC710", "AppInstance") in added
+    assert changes(BASE, new, "--config", str(config), "--fail-on", "never")[0] == 0
+    assert changes(BASE, new)[0] == 0  # without the expectation, closing paths passes
+    # Going back the other way mends the expectation: nothing breaks, nothing fails.
+    assert changes(new, BASE, "--config", str(config))[0] == 0
+
+
+def test_a_bad_configuration_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "expect.toml"
+    config.write_text('[[expect]]\nname = "x"\nfrom = "tier:publik"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["diff", "--config", str(config), str(BASE), str(BASE)])
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("vpclint: error: ") and "expect[0]" in line

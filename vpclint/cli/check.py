@@ -180,13 +180,15 @@ def check(
         ]
         results = lint_files(files, options, rules, jobs=jobs or available_cpus())
         rename_stdin(results, stdin_file)
-    unmatched_rule = next((rule for rule in rules if rule.id == "VPC711"), None)
-    if config.expectations and unmatched_rule is not None:
+    if config.expectations:
+        from vpclint.expect import UNMATCHED_RULE
         from vpclint.expect.configured import unmatched_result
 
-        unmatched = unmatched_result(config.expectations, results, unmatched_rule)
-        if unmatched is not None:
-            results.append(unmatched)
+        unmatched_rule = next((rule for rule in rules if rule.id == UNMATCHED_RULE), None)
+        if unmatched_rule is not None:
+            unmatched = unmatched_result(config.expectations, results, unmatched_rule)
+            if unmatched is not None:
+                results.append(unmatched)
 
     if baseline_path:
         from vpclint.baseline import BaselineError, read, subtract

@@ -8,10 +8,11 @@ import sys
 
 import click
 
+from vpclint.cli import fail
 from vpclint.cli.options import (
     EXIT_CLEAN,
-    EXIT_ERROR,
     EXIT_FINDINGS,
+    configuration_error,
     lint_options,
     resolve_config,
     template_options,
@@ -48,7 +49,8 @@ FAIL_ON = ("opened-from-internet", "opened", "any", "never")
     default="opened-from-internet",
     show_default=True,
     help="What makes the exit code 1: a path opened from the internet, any path opened, any "
-    "change (paths or findings added), or nothing.",
+    "change (paths or findings added), or nothing. An expectation the change breaks fails "
+    "every choice but never.",
 )
 @click.option(
     "--config",
@@ -77,7 +79,8 @@ def diff(
     services they use, each with the route, rule, ACL entry or association that made the
     difference, and findings added and fixed.
 
-    Exit codes: 0 nothing that --fail-on names, 1 something it names, 2 error.
+    Exit codes: 0 nothing that --fail-on names, 1 something it names (or an expectation the
+    change breaks), 2 error.
     """
     from vpclint.config import ConfigError
     from vpclint.diff.changes import compare
@@ -90,7 +93,7 @@ def diff(
         config = resolve_config(config_path, isolated, {"region": region})
         rules = config.rules(load_rules())
     except ConfigError as error:
-        raise click.UsageError(str(error)) from None
+        configuration_error(error)
     options = lint_options(config, parameter_pairs, parameters_file, stack_name_pairs, no_link)
     asked = _ports(ports) if ports else None
     try:
@@ -109,8 +112,7 @@ def diff(
         if base is None:
             result = compare(old, new, asked)
     except VersionError as error:
-        click.echo(str(error), err=True)
-        sys.exit(EXIT_ERROR)
+        fail(f"error: {error}")
     from vpclint.diff import render
 
     if output_format == "json":
@@ -126,8 +128,13 @@ def diff(
 
 def exit_code(result: object, fail_on: str) -> int:
     from vpclint.diff.changes import OPENED, Diff
+    from vpclint.expect import BROKEN_RULE
 
     assert isinstance(result, Diff)
+    if fail_on == "never":
+        return EXIT_CLEAN
+    if any(finding.rule == BROKEN_RULE for finding in result.added):
+        return EXIT_FINDINGS  # the change breaks an expectation the team wrote down
     if fail_on == "opened-from-internet":
         failed = result.opened_from_internet > 0
     elif fail_on == "opened":

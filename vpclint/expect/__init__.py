@@ -23,6 +23,8 @@ from vpclint.expect.selectors import DESTINATION_ONLY, Selector, parse
 from vpclint.records import record
 
 KEYS = ("name", "from", "to", "port", "protocol", "reachable")
+# The rules that report on expectations: broken, matching nothing (or unreadable), undecided.
+BROKEN_RULE, UNMATCHED_RULE, UNDECIDED_RULE = "VPC710", "VPC711", "VPC712"
 PROTOCOLS = {"tcp": "tcp", "udp": "udp", "icmp": "icmp", "6": "tcp", "17": "udp", "1": "icmp"}
 
 
