@@ -32,6 +32,8 @@ NOT_FOR_THE_SEED = (
     "vpclint.cli.rules",
     "vpclint.cli.diff",
     "vpclint.diff",
+    "vpclint.expect",
+    "vpclint.cli.scopes",
     "vpclint.expand.foreach",
     "vpclint.expand.sam",
     "vpclint.expand.cdk",

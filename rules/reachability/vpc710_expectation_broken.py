@@ -33,7 +33,6 @@ Change the network (the hop the message names), or the expectation when the inte
 
 from collections.abc import Iterator
 
-from vpclint.expect.verdicts import BROKEN, outcomes, shown, subject_of, traffic
 from vpclint.findings import Problem
 from vpclint.model import Network
 from vpclint.nodes import Mark
@@ -46,6 +45,9 @@ SEVERITY = "error"
 def check(network: Network) -> Iterator[Problem]:
     if not network.expectations:
         return
+    # Here, not at the top: most networks carry no expectation, and start-up counts.
+    from vpclint.expect.verdicts import BROKEN, outcomes, shown, subject_of, traffic
+
     for outcome in outcomes(network).of(BROKEN):
         expectation, answer = outcome.expectation, outcome.answer
         source = shown(network, outcome.source)

@@ -33,7 +33,6 @@ Name what the templates declare, or remove the expectation that no longer applie
 
 from collections.abc import Iterator
 
-from vpclint.expect.verdicts import outcomes, where_written
 from vpclint.findings import Problem
 from vpclint.model import Network
 from vpclint.nodes import Mark
@@ -46,6 +45,9 @@ SEVERITY = "warning"
 def check(network: Network) -> Iterator[Problem]:
     if not network.expectations:
         return
+    # Here, not at the top: most networks carry no expectation, and start-up counts.
+    from vpclint.expect.verdicts import outcomes, where_written
+
     found = outcomes(network)
     for unreadable in found.unreadable:
         subject = where_written(network, unreadable)

@@ -22,7 +22,6 @@ Give the linked templates together, pass the parameter (`-p`), or accept the inf
 
 from collections.abc import Iterator
 
-from vpclint.expect.verdicts import UNDECIDED, outcomes, shown, subject_of, traffic
 from vpclint.findings import Problem
 from vpclint.model import Network
 from vpclint.nodes import Mark
@@ -35,6 +34,9 @@ SEVERITY = "info"
 def check(network: Network) -> Iterator[Problem]:
     if not network.expectations:
         return
+    # Here, not at the top: most networks carry no expectation, and start-up counts.
+    from vpclint.expect.verdicts import UNDECIDED, outcomes, shown, subject_of, traffic
+
     for outcome in outcomes(network).of(UNDECIDED):
         expectation = outcome.expectation
         mark = Mark(expectation.line, expectation.column) if expectation.in_template else None
