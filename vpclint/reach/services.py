@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from vpclint.judge.flows import Peer
-from vpclint.model import EndpointType, RouteTable, Subnet, Vpc, VpcEndpoint
+from vpclint.model import EndpointType, RouteTable, Subnet, Vpc, VpcEndpoint, subnets_in
 from vpclint.reach import answer as codes
 from vpclint.reach.answer import Path, all_of
 from vpclint.reach.walk import Crossing, Sender, Target, Walk
@@ -53,9 +53,12 @@ def to_service(walk: Walk, path: Path, sender: Sender, subnet: Subnet, service: 
                 "private DNS",
                 f"{service} resolves to interface endpoint {endpoint.logical_id}",
             )
-            subnets = [s for s in endpoint.subnets or [] if isinstance(s, Subnet)]
+            # Its subnets may be unknown, in part or whole (a parameter, an import): the
+            # interfaces there are a branch whose answer is not known.
+            subnets, elsewhere = subnets_in(endpoint.subnets or [])
             if not subnets:
-                path.unknown(endpoint.logical_id, "the subnets of the endpoint are not known")
+                reason = elsewhere.reason if elsewhere else "it names none"
+                path.unknown(endpoint.logical_id, f"where the endpoint sits: {reason}")
                 return path
             path.through(f"interface endpoint {endpoint.logical_id}")
             branches = []
@@ -68,6 +71,12 @@ def to_service(walk: Walk, path: Path, sender: Sender, subnet: Subnet, service: 
                     endpoint,
                 )
                 branch = walk.send(path.copy(), sender, subnet, target)
+                branches.append(branch)
+            if elsewhere is not None:
+                branch = path.copy()
+                branch.unknown(
+                    endpoint.logical_id, f"where the endpoint also sits: {elsewhere.reason}"
+                )
                 branches.append(branch)
             return all_of(branches)
         if isinstance(dns, Unknown):
