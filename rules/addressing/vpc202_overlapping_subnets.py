@@ -2,9 +2,10 @@
 
 ## What it does
 Groups the subnets by VPC (a VPC of the template, or the same literal VPC ID) and reports each
-subnet whose `CidrBlock` overlaps the block of another subnet of that VPC. The finding points
-at the subnet defined later in the template and names the one it collides with. Subnets are
-sorted by block and swept once, so large templates stay fast. Subnets under an undecided
+subnet whose `CidrBlock` overlaps the block of a subnet of that VPC defined before it: the
+finding points at the later subnet and names the first-defined one it overlaps, and how many
+others it overlaps. Subnets are sorted by block and swept once, so even thousands of subnets
+with one block stay fast (one finding each, not one per pair). Subnets under an undecided
 `Condition`, and blocks that are unknown (a parameter without default, `Fn::ImportValue`) or
 chosen by an undecided `Fn::If`, are left out: the rule stays silent about them.
 
