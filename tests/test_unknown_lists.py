@@ -12,10 +12,10 @@ database and cache subnet groups, Lambda functions, ECS services, Auto Scaling g
 clusters and node groups, mount targets, transit gateway attachments, Network Firewalls, VPN
 route propagations, instance profiles). Hypothesis picks, for each of its list-typed properties,
 either its known value or one of the unknown shapes; then `check` runs every rule, `show`
-renders every format, and `reach` walks from each workload to the internet, to the services
-workloads call, and to each other workload. None of them may raise, and `check` may report no
-internal error. Besides the random mixes, each slot is tried alone with one shape of each kind
-(every shape with VPCLINT_LONG_FUZZ=1).
+renders every format, and `reach` walks from each workload and the internet to the internet, to
+the services workloads call, and to each other workload (and builds the matrix). None of them
+may raise, and `check` may report no internal error. Besides the random mixes, each slot is
+tried alone with one shape of each kind (every shape with VPCLINT_LONG_FUZZ=1).
 """
 
 from __future__ import annotations
@@ -36,8 +36,10 @@ from vpclint.loader import load
 from vpclint.reach import ReachError, reach
 from vpclint.show import FORMATS, render
 
+LONG = os.environ.get("VPCLINT_LONG_FUZZ", "") not in ("", "0")
+EXAMPLES = int(os.environ.get("VPCLINT_FUZZ_EXAMPLES", 300 if LONG else 15))
 SETTINGS = settings(
-    max_examples=15,
+    max_examples=EXAMPLES,
     deadline=None,
     derandomize=True,
     database=None,
@@ -435,19 +437,22 @@ def assert_no_crash(path: Path, about: str | None = None) -> None:
     network = build(loaded, LintOptions())
     for output_format in FORMATS:
         assert render(network, output_format)
-    for source in WORKLOADS:
+    for source in (*WORKLOADS, "internet"):
         others = WORKLOADS if about is None else (about,) if about != source else WORKLOADS
         for destination in (*DESTINATIONS, *others):
             # ReachError: the same resource at both ends, or one reach does not take.
             with contextlib.suppress(ReachError):
                 reach(network, source, destination, port=443)
+    if about is None:
+        from vpclint.reach.matrix import matrix
+
+        assert matrix(network, [443, 22]).cells
 
 
 SHAPES = len(unknown_shapes([None])) + 1
 # One shape of each kind by default (an Unknown list, a scalar, a list holding an Unknown, a
 # condition); every shape with VPCLINT_LONG_FUZZ=1.
 QUICK_SHAPES = (1, 4, 6, 8)
-LONG = os.environ.get("VPCLINT_LONG_FUZZ", "") not in ("", "0")
 
 
 @SETTINGS
