@@ -1,6 +1,7 @@
 """Generate valid VPC templates of a given size, for the scaling benchmark.
 
     python benchmarks/generate.py 1000 > vpc-1000.yaml
+    python benchmarks/generate.py --same-block 10000 > same-block.yaml
 
 Each block of twelve resources is a subnet with its route table, association and default route,
 a security group with inline and standalone rules, an instance and (every other block) an
@@ -109,5 +110,28 @@ def template(resources: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def same_block(subnets: int) -> str:
+    """One VPC whose subnets all have the same block: the worst case for overlap checking, which
+    must stay near-linear (every subnet overlaps every other one)."""
+    lines = [
+        'AWSTemplateFormatVersion: "2010-09-09"',
+        "Resources:",
+        "  Vpc:",
+        "    Type: AWS::EC2::VPC",
+        "    Properties: {CidrBlock: 10.0.0.0/16}",
+    ]
+    for index in range(subnets):
+        lines += [
+            f"  Subnet{index}:",
+            "    Type: AWS::EC2::Subnet",
+            "    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/24}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
 if __name__ == "__main__":
-    sys.stdout.write(template(int(sys.argv[1]) if len(sys.argv) > 1 else 1000))
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["--same-block"]:
+        sys.stdout.write(same_block(int(arguments[1]) if len(arguments) > 1 else 10_000))
+    else:
+        sys.stdout.write(template(int(arguments[0]) if arguments else 1000))

@@ -35,7 +35,7 @@ SEED = REPO / "sample_templates" / "private-subnet-ssm-s3-endpoints.yaml"
 CORPUS = Path(os.environ.get("VPCLINT_CORPUS", REPO.parent / "shared" / "corpus"))
 sys.path.insert(0, str(HERE))
 
-from generate import template  # noqa: E402
+from generate import same_block, template  # noqa: E402
 
 # Start-up costs differ by milliseconds: more runs for the cheap measurements steady the median.
 STARTUP_RUNS = 21
@@ -239,6 +239,12 @@ def readme_table(results: dict) -> str:
             f"| {row['file']} ({row['lines']:,} lines), peak {row['vpclint_peak_mib']} MiB "
             f"| {row['vpclint_s']:.3f} s | |{growth}"
         )
+    overlapping = results.get("same_block")
+    if overlapping:
+        rows.append(
+            f"| {overlapping['file']} ({overlapping['lines']:,} lines), peak "
+            f"{overlapping['vpclint_peak_mib']} MiB | {overlapping['vpclint_s']:.3f} s | | |"
+        )
     jobs = results.get("jobs")
     if jobs:
         rows.append(
@@ -331,6 +337,13 @@ def main() -> None:
         growth = scaling[2]["vpclint_s"] / scaling[1]["vpclint_s"]
         results["scaling_10k_over_1k"] = round(growth, 2)
         print(f"  10,000 vs 1,000 resources: {growth:.1f}x the time")
+
+        # Every subnet overlaps every other: what a quadratic whole-model check cannot hide.
+        path = folder / "same-block-10000.yaml"
+        path.write_text(same_block(10_000), encoding="utf-8")
+        overlapping = compare("10,000 subnets with one block", path, runs, with_cfn_lint=False)
+        results["same_block"] = overlapping
+        print_table("overlapping subnets", [overlapping])
 
         if CORPUS.is_dir():
             from vpclint.lint import collect_files

@@ -58,3 +58,16 @@ def test_quoting_double_colons_keeps_the_template_and_lets_libyaml_read_it() -> 
     assert "Type: AWS::EC2::VPC" in quoted  # block scalars are left as written
     assert run.refused_by_libyaml(text) and not run.refused_by_libyaml(quoted)
     assert parse(quoted) == parse(text)
+
+
+def test_same_block_template_overlaps_every_subnet_once(tmp_path: Path) -> None:
+    generate = benchmark_module("generate.py")
+    path = tmp_path / "same-block.yaml"
+    path.write_text(generate.same_block(50), encoding="utf-8")
+    result = lint_file(str(path), LintOptions())
+    assert result.error is None and not result.internal_errors
+    overlaps = [f for f in result.findings if f.rule == "VPC202"]
+    assert [f.resource for f in overlaps] == [f"Subnet{i}" for i in range(1, 50)]
+    assert overlaps[-1].message.startswith(
+        "Subnet Subnet49 (10.0.0.0/24) overlaps subnet Subnet0 (10.0.0.0/24) and 48 other subnets"
+    )

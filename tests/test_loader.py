@@ -818,3 +818,67 @@ def test_libyaml_and_pure_python_load_the_same(
 def test_folded_scalars_have_no_round_trip_markers() -> None:
     data = parse("Description: >\n  one\n  two\n")
     assert data["Description"] == "one two\n"
+
+
+def repeated_resource(copies: int) -> str:
+    """One subnet written once and repeated by alias as `copies` more resources."""
+    lines = [
+        "AWSTemplateFormatVersion: '2010-09-09'",
+        "Resources:",
+        "  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}",
+        "  Subnet0: &subnet",
+        "    Type: AWS::EC2::Subnet",
+        "    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/24}",
+    ]
+    lines += [f"  Subnet{index}: *subnet" for index in range(1, copies + 1)]
+    return "\n".join(lines) + "\n"
+
+
+def test_resource_repeated_by_aliases_thousands_of_times_is_refused() -> None:
+    # 509 KB that became 40,000 subnets: the cost of a 4 MB template for an eighth of it.
+    start = time.perf_counter()
+    with pytest.raises(LoadError) as caught:
+        parse(repeated_resource(40_000))
+    assert caught.value.message == (
+        "aliases expand the document to 400,023 nodes from 40,023: "
+        "refused as an alias expansion (billion laughs)"
+    )
+    assert (caught.value.line, caught.value.column) == (1, 1)
+    assert time.perf_counter() - start < 3
+
+
+def test_aliases_that_repeat_parts_of_a_template_are_fine(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 4,000 copies add 40,000 nodes: under ALIAS_FREE, however small the document.
+    data = parse(repeated_resource(4_000))
+    assert len(data["Resources"]) == 4_002
+    assert data["Resources"]["Subnet4000"]["Properties"]["CidrBlock"] == "10.0.0.0/24"
+    # Past ALIAS_FREE, aliases may add as many nodes as the document holds, and no more.
+    monkeypatch.setattr(vpclint.loader, "ALIAS_FREE", 10)
+    tags = "[{Key: a, Value: b}, {Key: c, Value: d}]"  # 11 nodes
+
+    def topics(shared: int, own: int) -> str:
+        lines = [f"First: {{Tags: &tags {tags}}}"]
+        lines += [f"T{i}: {{Tags: *tags}}" for i in range(shared)]
+        lines += [f"O{i}: {{A: 1, B: 2, C: 3, D: 4, E: 5}}" for i in range(own)]
+        return "\n".join(lines) + "\n"
+
+    assert parse(topics(10, 30))["T9"]["Tags"][1]["Value"] == "d"  # 110 added to 405
+    with pytest.raises(LoadError) as caught:
+        parse(topics(10, 5))  # 110 added to 105
+    assert "refused as an alias expansion" in caught.value.message
+
+
+def test_document_over_max_nodes_is_refused_without_blaming_aliases(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert vpclint.loader.MAX_NODES == 450_000  # what stays within 500 MiB (see loader)
+    monkeypatch.setattr(vpclint.loader, "MAX_NODES", 1_000)
+    text = "Metadata:\n  X: [" + ", ".join(["a"] * 1_000) + "]\n"
+    with pytest.raises(LoadError) as caught:
+        parse(text)
+    assert caught.value.message == (
+        "the template has more than 1,000 nodes, more than vpclint lints "
+        "(CloudFormation itself takes at most 1 MB)"
+    )
+    # Five nodes hold the list (two mappings, two keys, the sequence): 995 items make 1,000.
+    parse("Metadata:\n  X: [" + ", ".join(["a"] * 995) + "]\n")

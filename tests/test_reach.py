@@ -1033,3 +1033,66 @@ def test_a_private_zone_that_does_not_show_the_whole_path_is_unknown(
     answer = reach(net, "Instance", "ssm")
     assert answer.verdict == UNKNOWN
     assert answer.unknowns[0].component == "SsmZone"
+
+
+# -- an interface endpoint whose subnets are not known ------------------------------------------
+
+VPC701 = Path(__file__).parent / "fixtures" / "rules" / "VPC701"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "reason"),
+    [
+        (
+            "pass_endpoint_subnets_from_parameter.yaml",
+            "parameter EndpointSubnets has no default (pass --parameter EndpointSubnets=VALUE)",
+        ),
+        (
+            "pass_endpoint_subnets_imported.yaml",
+            "imported from another stack (network-PrivateSubnets)",
+        ),
+        (
+            "pass_endpoint_subnets_not_a_list.yaml",
+            "expected a list, found a reference to PrivateSubnet",
+        ),
+    ],
+)
+def test_endpoint_whose_subnets_are_unknown_is_an_unknown_answer(fixture: str, reason: str) -> None:
+    code, output = run("reach", str(VPC701 / fixture), "--from", "PrivateInstance", "--to", "ssm")
+    assert code == 3, output
+    assert output.splitlines()[0] == "PrivateInstance -> ssm (TCP 443): UNKNOWN [UNKNOWN]"
+    assert output.splitlines()[-1] == f"  unknown: where the endpoint sits: {reason}"
+    # The other endpoints still decide: ssmmessages is reached through its own endpoint.
+    code, output = run(
+        "reach", str(VPC701 / fixture), "--from", "PrivateInstance", "--to", "ssmmessages"
+    )
+    assert code == 0, output
+    code, output = run("reach", str(VPC701 / fixture), "--from", "SsmEndpoint", "--to", "internet")
+    assert code == 3, output
+    assert output.splitlines()[-1] == f"  unknown: where SsmEndpoint sits: {reason}"
+
+
+def test_endpoint_partly_in_unknown_subnets_is_unknown_unless_a_known_one_blocks() -> None:
+    text = (VPC701 / "pass_endpoints_with_vpc_dns.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "SubnetIds: [!Ref PrivateSubnet]",
+        "SubnetIds: [!Ref PrivateSubnet, !ImportValue network-OtherSubnet]",
+        1,
+    )
+    network = build_network(Resolver(parse(text)))
+    answer = reach(network, "PrivateInstance", "ssm")
+    assert answer.verdict == UNKNOWN
+    assert answer.unknowns[-1].detail == (
+        "where the endpoint also sits: imported from another stack (network-OtherSubnet)"
+    )
+    blocked = text.replace("FromPort: 443, ToPort: 443", "FromPort: 22, ToPort: 22")
+    network = build_network(Resolver(parse(blocked)))
+    assert reach(network, "PrivateInstance", "ssm").verdict == UNREACHABLE
+
+
+def test_corpus_endpoint_with_imported_subnets(corpus: Path) -> None:
+    path = corpus / "widdix__aws-cf-templates" / "vpc__vpc-endpoint.yaml"
+    code, output = run("reach", str(path), "--from", "Endpoint", "--to", "internet")
+    assert code == 3, output
+    assert output.splitlines()[0] == "Endpoint -> internet (TCP 443): UNKNOWN [UNKNOWN]"
+    assert "where Endpoint sits: imported from another stack" in output.splitlines()[-1]

@@ -2,9 +2,10 @@
 
 ## What it does
 Groups the subnets by VPC (a VPC of the template, or the same literal VPC ID) and reports each
-subnet whose `CidrBlock` overlaps the block of another subnet of that VPC. The finding points
-at the subnet defined later in the template and names the one it collides with. Subnets are
-sorted by block and swept once, so large templates stay fast. Subnets under an undecided
+subnet whose `CidrBlock` overlaps the block of a subnet of that VPC defined before it: the
+finding points at the later subnet and names the first-defined one it overlaps, and how many
+others it overlaps. Subnets are sorted by block and swept once, so even thousands of subnets
+with one block stay fast (one finding each, not one per pair). Subnets under an undecided
 `Condition`, and blocks that are unknown (a parameter without default, `Fn::ImportValue`) or
 chosen by an undecided `Fn::If`, are left out: the rule stays silent about them.
 
@@ -60,43 +61,76 @@ def _vpc_key(subnet: Subnet) -> object | None:
     return ("id", str(written)) if isinstance(written, str) and written else None
 
 
-def _overlaps(subnets: list[tuple[IPv4Network, Subnet]]) -> Iterator[Problem]:
-    """One finding per subnet that overlaps a subnet defined before it.
+# Sorts after every real position: "no subnet".
+_NONE = (float("inf"),)
 
-    IPv4 blocks either nest or are disjoint, so in (address, prefix) order a block overlaps
-    exactly the blocks still open on a stack of enclosing ones: one sort, one sweep.
+
+class _Open:
+    """A subnet in the sweep, with the first-defined subnet it overlaps on either side."""
+
+    __slots__ = ("block", "end", "first_above", "first_inside", "key", "overlaps", "subnet")
+
+    def __init__(self, block: IPv4Network, subnet: Subnet, key: tuple, above: tuple, depth: int):
+        self.block = block
+        self.subnet = subnet
+        self.key = key  # where it is defined: the order findings follow
+        self.end = int(block.broadcast_address)
+        self.first_above = above  # the first-defined of the blocks that hold it
+        self.first_inside = _NONE  # the first-defined of the blocks it holds
+        self.overlaps = depth  # how many blocks it overlaps: those above it, then inside it
+
+
+def _overlaps(subnets: list[tuple[IPv4Network, Subnet]]) -> Iterator[Problem]:
+    """One finding per subnet that overlaps a subnet defined before it, naming the first one
+    defined and how many others it overlaps.
+
+    IPv4 blocks either nest or are disjoint, so in (address, prefix) order the blocks a block
+    overlaps are those still open on a stack of enclosing blocks (above it) and those that follow
+    it before it closes (inside it; of two equal blocks, the first sorted holds the second). Each
+    block learns the first-defined subnet above it when it opens and the first-defined inside it
+    when it closes: one sort and one sweep, however many subnets overlap.
     """
-    ordered = sorted(subnets, key=lambda item: (int(item[0].network_address), item[0].prefixlen))
-    open_blocks: list[tuple[IPv4Network, Subnet]] = []
-    clashes: dict[int, tuple[Subnet, list[tuple[IPv4Network, Subnet]]]] = {}
-    blocks: dict[int, IPv4Network] = {}
-    for block, subnet in ordered:
+    ordered = sorted(
+        (
+            (block, subnet, (*_position(subnet), index))
+            for index, (block, subnet) in enumerate(subnets)
+        ),
+        key=lambda item: (int(item[0].network_address), item[0].prefixlen),
+    )
+    stack: list[_Open] = []
+    swept: dict[tuple, _Open] = {}
+
+    def close() -> None:
+        done = stack.pop()
+        if stack:  # what overlaps the closed block from inside overlaps its parent too
+            parent = stack[-1]
+            parent.overlaps += 1 + done.overlaps - len(stack)
+            parent.first_inside = min(parent.first_inside, done.first_inside, done.key)
+
+    for block, subnet, key in ordered:
         start = int(block.network_address)
-        while open_blocks and int(open_blocks[-1][0].broadcast_address) < start:
-            open_blocks.pop()
-        for other_block, other in open_blocks:
-            later, earlier, earlier_block = (
-                (subnet, other, other_block)
-                if _position(subnet) >= _position(other)
-                else (other, subnet, block)
-            )
-            blocks[id(later)] = block if later is subnet else other_block
-            clashes.setdefault(id(later), (later, []))[1].append((earlier_block, earlier))
-        open_blocks.append((block, subnet))
-    for key, (subnet, others) in sorted(clashes.items(), key=lambda item: _position(item[1][0])):
-        names = [f"{other.logical_id} ({block})" for block, other in others[:3]]
-        if len(others) > 3:
-            names.append(f"{len(others) - 3} more")
-        named = (
-            f"subnet {names[0]}"
-            if len(names) == 1
-            else f"subnets {', '.join(names[:-1])} and {names[-1]}"
-        )
+        while stack and stack[-1].end < start:
+            close()
+        above = min(stack[-1].first_above, stack[-1].key) if stack else _NONE
+        opened = _Open(block, subnet, key, above, len(stack))
+        swept[key] = opened
+        stack.append(opened)
+    while stack:
+        close()
+
+    for key in sorted(swept):
+        item = swept[key]
+        first_key = min(item.first_above, item.first_inside)
+        if first_key >= key:
+            continue  # it overlaps nothing defined before it
+        first = swept[first_key]
+        others = item.overlaps - 1
+        more = f" and {others:,} other subnet{'s' if others > 1 else ''}" if others else ""
         yield Problem(
-            subnet,
-            f"Subnet {subnet.logical_id} ({blocks[key]}) overlaps {named} in the same "
-            "VPC; give each subnet its own block, for example separate picks from one Fn::Cidr "
-            "list.",
+            item.subnet,
+            f"Subnet {item.subnet.logical_id} ({item.block}) overlaps subnet "
+            f"{first.subnet.logical_id} ({first.block}){more} in the same VPC; give each subnet "
+            "its own block, for example separate picks from one Fn::Cidr list.",
         )
 
 

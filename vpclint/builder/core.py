@@ -214,7 +214,9 @@ class Builder:
         if isinstance(value, Unknown):
             return value
         if not isinstance(value, list):
-            return Unknown(f"expected a list, found {value!r}")
+            # One value where a list belongs: what the property holds once deployed is unknown.
+            found = f"a reference to {value}" if isinstance(value, ResourceRef) else repr(value)
+            return Unknown(f"expected a list, found {found}")
         return [self.refer(item, cls) for item in value]
 
     def optional(self, value: Any, cls: type[R]) -> R | Unknown | str | None:

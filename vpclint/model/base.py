@@ -79,14 +79,28 @@ class Resource:
         return f"{type(self).__name__}({self.key})"
 
 
+# Parsed blocks by their text: rules ask for the same subnets' blocks again and again, and
+# parsing one costs far more than a look-up. Blocks are immutable, so sharing them is safe.
+_NETWORKS: dict[str, IPv4Network | None] = {}
+_BLOCKS: dict[str, IPNetwork | None] = {}
+_CACHED = 65_536  # texts kept at most: a bound on the memory a huge template can make it hold
+
+
 def network_of(value: Any) -> IPv4Network | None:
     """An IPv4 block from a CIDR string, or None when it is not one (or Unknown)."""
     if not isinstance(value, str):
         return None
     try:
-        return ipaddress.IPv4Network(value, strict=False)
+        return _NETWORKS[value]
+    except KeyError:
+        pass
+    try:
+        found: IPv4Network | None = ipaddress.IPv4Network(value, strict=False)
     except ValueError:
-        return None
+        found = None
+    if len(_NETWORKS) < _CACHED:
+        _NETWORKS[value] = found
+    return found
 
 
 def block_of(value: Any) -> IPNetwork | None:
@@ -94,9 +108,16 @@ def block_of(value: Any) -> IPNetwork | None:
     if not isinstance(value, str):
         return None
     try:
-        return ipaddress.ip_network(value.strip(), strict=False)
+        return _BLOCKS[value]
+    except KeyError:
+        pass
+    try:
+        found: IPNetwork | None = ipaddress.ip_network(value.strip(), strict=False)
     except ValueError:
-        return None
+        found = None
+    if len(_BLOCKS) < _CACHED:
+        _BLOCKS[value] = found
+    return found
 
 
 # -- protocols and ports ------------------------------------------------------------------------

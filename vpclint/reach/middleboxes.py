@@ -10,7 +10,7 @@ from typing import Any
 
 from vpclint.judge.flows import ANY_CLIENT, Peer
 from vpclint.judge.routes import forwards
-from vpclint.model import Firewall, Instance, NetworkInterface, Subnet, VpcEndpoint
+from vpclint.model import Firewall, Instance, NetworkInterface, Subnet, VpcEndpoint, subnets_in
 from vpclint.reach import answer as codes
 from vpclint.reach.answer import Path, one_of
 from vpclint.reach.walk import Crossing, Sender, Target, Walk, replace
@@ -83,13 +83,10 @@ def through_firewall(
     crossings: list[Crossing],
     depth: int,
 ) -> None:
-    subnets = (
-        [s for s in firewall.subnets if isinstance(s, Subnet)]
-        if isinstance(firewall.subnets, list)
-        else []
-    )
-    if not subnets or len(subnets) != len(firewall.subnets):  # type: ignore[arg-type]
-        path.unknown(firewall.logical_id, "the subnets of the firewall are not known")
+    subnets, elsewhere = subnets_in(firewall.subnets)
+    if not subnets or elsewhere is not None:
+        reason = elsewhere.reason if elsewhere else "it names none"
+        path.unknown(firewall.logical_id, f"the subnets of the firewall are not known: {reason}")
         return
     path.condition(f"the policy of firewall {firewall.logical_id} allows it")
     path.through(f"firewall {firewall.logical_id}")
@@ -114,8 +111,8 @@ def through_gateway_load_balancer(
     crossings: list[Crossing],
     depth: int,
 ) -> None:
-    subnets = [s for s in endpoint.subnets or [] if isinstance(s, Subnet)]
-    if len(subnets) != 1:
+    subnets, elsewhere = subnets_in(endpoint.subnets or [])
+    if len(subnets) != 1 or elsewhere is not None:
         path.unknown(endpoint.logical_id, "the subnet of the endpoint is not known")
         return
     path.hop(endpoint.logical_id, "GWLB endpoint", f"in subnet {subnets[0].logical_id}")
@@ -143,19 +140,15 @@ def middlebox_subnet(path: Path, route: Any) -> Subnet | None:
     """The subnet of a firewall or GWLB endpoint a route leads to (when it is one)."""
     resource = route.target.resource
     if isinstance(resource, Firewall):
-        subnets = (
-            [s for s in resource.subnets if isinstance(s, Subnet)]
-            if isinstance(resource.subnets, list)
-            else []
-        )
-        if len(subnets) == 1:
+        subnets, elsewhere = subnets_in(resource.subnets)
+        if len(subnets) == 1 and elsewhere is None:
             path.condition(f"the policy of firewall {resource.logical_id} allows it")
             path.through(f"firewall {resource.logical_id}")
             path.hop(resource.logical_id, "firewall", f"endpoint in subnet {subnets[0].logical_id}")
             return subnets[0]
-    if isinstance(resource, VpcEndpoint) and isinstance(resource.subnets, list):
-        subnets = [s for s in resource.subnets if isinstance(s, Subnet)]
-        if len(subnets) == 1:
+    if isinstance(resource, VpcEndpoint):
+        subnets, elsewhere = subnets_in(resource.subnets or [])
+        if len(subnets) == 1 and elsewhere is None:
             path.condition(f"the appliances behind endpoint {resource.logical_id} pass it")
             path.through(f"GWLB endpoint {resource.logical_id}")
             path.hop(resource.logical_id, "GWLB endpoint", f"in subnet {subnets[0].logical_id}")

@@ -13,7 +13,7 @@ from typing import Any
 
 from vpclint.judge import names
 from vpclint.judge.flows import Peer
-from vpclint.model import EndpointType, RouteTable, Subnet, Vpc, VpcEndpoint
+from vpclint.model import EndpointType, RouteTable, Subnet, Vpc, VpcEndpoint, subnets_in
 from vpclint.reach import answer as codes
 from vpclint.reach.answer import Path, all_of
 from vpclint.reach.walk import Crossing, Sender, Target, Walk
@@ -90,9 +90,12 @@ def _to_interface_endpoint(
 ) -> Path:
     """To the endpoint's network interfaces: the service's name answers with those of every
     subnet of the endpoint, so each must let the traffic in."""
-    subnets = [s for s in endpoint.subnets or [] if isinstance(s, Subnet)]
+    # Its subnets may be unknown, in part or whole (a parameter, an import): the interfaces
+    # there are a branch whose answer is not known.
+    subnets, elsewhere = subnets_in(endpoint.subnets or [])
     if not subnets:
-        path.unknown(endpoint.logical_id, "the subnets of the endpoint are not known")
+        reason = elsewhere.reason if elsewhere else "it names none"
+        path.unknown(endpoint.logical_id, f"where the endpoint sits: {reason}")
         return path
     path.through(f"interface endpoint {endpoint.logical_id}")
     branches = []
@@ -101,6 +104,10 @@ def _to_interface_endpoint(
             endpoint.logical_id, where.block, where, endpoint.effective_security_groups, endpoint
         )
         branches.append(walk.send(path.copy(), sender, subnet, target))
+    if elsewhere is not None:
+        branch = path.copy()
+        branch.unknown(endpoint.logical_id, f"where the endpoint also sits: {elsewhere.reason}")
+        branches.append(branch)
     return all_of(branches)
 
 
