@@ -336,3 +336,48 @@ def test_double_colons_keep_text_and_marks(text: str, monkeypatch: pytest.Monkey
     pure = _parse_pure(text, monkeypatch)
     assert fast == pure
     assert all_marks(fast) == all_marks(pure)
+
+
+@pytest.mark.parametrize("shape", ["flow", "block", "json"])
+def test_too_many_nodes_are_counted_before_the_tree_is_built(
+    shape: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A flat list of millions of scalars would take gigabytes as a tree: its nodes are
+    counted in libyaml's events first, and the error names the first node past the limit."""
+    monkeypatch.setattr(vpclint.loader, "MAX_NODES", 1000)
+    composed: list[str] = []
+    real = vpclint.loader._libyaml
+
+    def counting() -> object:
+        loader = real()
+        composed.append("composed")
+        return loader
+
+    monkeypatch.setattr(vpclint.loader, "_libyaml", counting)
+    scalars = 2000
+    if shape == "json":
+        head = '{"Resources": {"A": {"Type": "AWS::EC2::VPC", "Properties": {"X": ['
+        text = head + ", ".join(['"a"'] * scalars) + "]}}}}"
+        # Before the items: the root, Resources, its map, A, its map, Type, its value,
+        # Properties, its map, X and the list: 11 nodes; item k starts at 1 + 5 (k - 1).
+        expected = (1, len(head) + 1 + 5 * (1000 - 11))
+    elif shape == "flow":
+        text = "Resources:\n  A:\n    X: [" + ",".join(["a"] * scalars) + "]\n"
+        # The root, Resources, its map, A, its map, X and the list: 7 nodes; item k at 2k + 7.
+        expected = (3, 2 * (1000 - 7 + 1) + 7)
+    else:
+        text = "Resources:\n  A:\n" + "".join(["    - a\n"] * scalars)
+        # The root, Resources, its map, A and the list: 5 nodes; item k on line k + 2.
+        expected = (1000 - 5 + 1 + 2, 7)
+    error = error_of(text, is_json=shape == "json")
+    assert "more than 1,000 nodes" in error.message
+    assert (error.line, error.column) == expected
+    assert composed == []  # refused before libyaml built a tree
+    monkeypatch.setattr(vpclint.loader, "MAX_NODES", 10_000)
+    assert parse(text, is_json=shape == "json") is not None  # within the limit it loads
+
+
+def test_ordinary_templates_are_not_walked_for_their_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(vpclint.loader, "_depth_error", lambda *args: pytest.fail("walked"))
+    for path in SAMPLES.glob("*.yaml"):
+        parse(path.read_text(encoding="utf-8"))

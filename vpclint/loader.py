@@ -351,17 +351,23 @@ def _json_depth(text: str) -> int:
 def _depth_error(
     text: str, positions: _Positions, kind: str, pure: bool = not _HAS_LIBYAML
 ) -> LoadError | None:
-    """A LoadError at the first collection nested deeper than MAX_DEPTH, or None.
+    """A LoadError at the first collection nested deeper than MAX_DEPTH, or at the node past
+    MAX_NODES, or None.
 
-    libyaml's parser, unlike its composer, keeps its state on the heap: walking its events
-    is safe at any depth. A text it cannot parse is left to the composer, which fails at the
-    same place, no deeper.
+    libyaml's parser, unlike its composer, keeps its state on the heap and builds no tree:
+    walking its events is safe at any depth and takes little memory at any size. A text it
+    cannot parse is left to the composer, which fails at the same place, no deeper.
     """
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
-    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+    from ruamel.yaml.events import (
+        AliasEvent,
+        CollectionEndEvent,
+        CollectionStartEvent,
+        ScalarEvent,
+    )
 
-    depth = 0
+    depth = nodes = 0
     try:
         for event in YAML(typ="safe", pure=pure).parse(text):
             if isinstance(event, CollectionStartEvent):
@@ -370,9 +376,34 @@ def _depth_error(
                     return _nesting_error(kind, positions.mark(event.start_mark))
             elif isinstance(event, CollectionEndEvent):
                 depth -= 1
+                continue
+            elif not isinstance(event, (ScalarEvent, AliasEvent)):
+                continue
+            nodes += 1
+            if nodes > MAX_NODES:
+                return _too_many_nodes(positions.mark(event.start_mark))
     except (YAMLError, RecursionError, AssertionError):
         pass
     return None
+
+
+def _may_have_too_many_nodes(text: str) -> bool:
+    """Whether a text might hold more than MAX_NODES nodes; cheap, and never wrong when False.
+
+    Every node but the first is introduced by a character of its own: "[", "{" or "," in flow
+    collections, "-" in block sequences, a line break or "?" before a block mapping's key and
+    ":" before a value (counted twice, for the key of a mapping written on one line).
+    """
+    introducers = sum(text.count(mark) for mark in "[{,-\n?") + 2 * text.count(":")
+    return introducers + 1 > MAX_NODES
+
+
+def _too_many_nodes(where: Mark) -> LoadError:
+    return LoadError(
+        f"the template has more than {MAX_NODES:,} nodes, more than vpclint lints "
+        "(CloudFormation itself takes at most 1 MB)",
+        *where,
+    )
 
 
 def _nesting_error(kind: str, where: Mark) -> LoadError:
@@ -413,7 +444,9 @@ def _compose_nodes(text: str, positions: _Positions, flow_only: bool) -> tuple[A
             )
         # The depth is measured on the very text libyaml composes: where libyaml stops on an
         # error, its composer stops too, and the pure-Python parser recurses in Python only.
-        if _may_be_too_deep(text, flow_only):
+        # So is its size, when it might be too big to compose within the memory vpclint
+        # promises: the count of nodes is cheaper in events than in the tree.
+        if _may_be_too_deep(text, flow_only) or _may_have_too_many_nodes(text):
             error = _depth_error(rewritten, positions, "JSON" if flow_only else "YAML")
             if error is not None:
                 raise error
@@ -504,11 +537,7 @@ def _compose(text: str, flow_only: bool = False) -> Any:
                 *positions.mark(root.start_mark),
             )
         if expanded > MAX_NODES:
-            raise LoadError(
-                f"the template has more than {MAX_NODES:,} nodes, more than vpclint lints "
-                "(CloudFormation itself takes at most 1 MB)",
-                *positions.mark(root.start_mark),
-            )
+            raise _too_many_nodes(positions.mark(root.start_mark))
         try:
             return _Converter(positions, colon).convert(root)
         except RecursionError:  # aliases that nest what they repeat deeper still
