@@ -280,15 +280,24 @@ def interface_endpoint(
     VPC): of several, the one whose private DNS works, else one where that is not known."""
     found = [
         (endpoint, private_dns_works(endpoint))
-        for endpoint in network.endpoints
-        if endpoint.endpoint_type is EndpointType.INTERFACE
-        and endpoint.service == service
-        and endpoint.vpc is vpc
-        and endpoint.certain
+        for endpoint in _interface_endpoints(network).get((id(vpc), service), [])
     ]
     if not found:
         return None
     return min(found, key=lambda item: 0 if item[1] is True else isinstance(item[1], bool) + 1)
+
+
+def _interface_endpoints(network: Network) -> dict[tuple[int, str | None], list[VpcEndpoint]]:
+    """The network's certain interface endpoints by VPC and service, indexed once: the walk asks
+    for every service it meets."""
+    count, index = network.memo.get("interface endpoints", (-1, {}))
+    if count != len(network.endpoints):
+        index = {}
+        for endpoint in network.endpoints:
+            if endpoint.endpoint_type is EndpointType.INTERFACE and endpoint.certain:
+                index.setdefault((id(endpoint.vpc), endpoint.service), []).append(endpoint)
+        network.memo["interface endpoints"] = (len(network.endpoints), index)
+    return index
 
 
 def private_dns_works(endpoint: VpcEndpoint) -> bool | Unknown:

@@ -119,6 +119,10 @@ class Network:
     expectations: list[Any] = field(default_factory=list)
     # Their verdicts, worked out once for the rules that report them (vpclint.expect.verdicts).
     expectation_outcomes: Any = field(default=None, repr=False, compare=False)
+    # What the semantics layer and the walk work out once per network, by name (the blocks that
+    # cut the internet, the endpoints by service): rules ask the same questions many times.
+    # Filled only once the network is built.
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def created_after(self, resource: Resource, others: Iterable[Resource]) -> bool:
         """Whether CloudFormation creates `resource` only after one of `others` exists.
@@ -163,7 +167,15 @@ class Network:
         found = self.resources.get(name)
         if found is not None:
             return found
-        matches = [r for r in self.resources.values() if r.logical_id == name]
+        # By logical ID, indexed once (reach and the rules that walk ask many times); the count
+        # of resources tells an index made while the network was still being built.
+        count, by_logical_id = self.memo.get("logical IDs", (-1, {}))
+        if count != len(self.resources):
+            by_logical_id = {}
+            for resource in self.resources.values():
+                by_logical_id.setdefault(resource.logical_id, []).append(resource)
+            self.memo["logical IDs"] = (len(self.resources), by_logical_id)
+        matches = by_logical_id.get(name, [])
         if len(matches) > 1:
             raise AmbiguousName(name, sorted(r.key for r in matches))
         return matches[0] if matches else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from vpclint.judge import routes
-from vpclint.judge.addresses import host, internet_addresses
+from vpclint.judge.addresses import host
 from vpclint.judge.flows import ANY_CLIENT, NAT_GATEWAY_CLIENT
 from vpclint.model import (
     GatewayAttachment,
@@ -89,7 +89,7 @@ def from_internet(walk: Walk, destination: End) -> Path:
     for where in destination.subnets:
         label = f"to subnet {where.logical_id}" if len(destination.subnets) > 1 else ""
         per_address = []
-        for address in internet_addresses(walk.cuts()):
+        for address in walk.internet_addresses():
             sender = Sender("the internet", host(address), None, True, ANY_CLIENT, None)
             target = Target(
                 destination.name, where.block, where, destination.groups, destination.resource
@@ -158,7 +158,7 @@ def _route_back_to_internet(
     if isinstance(table, Unknown):
         path.unknown(target.subnet.logical_id, table.reason)
         return
-    address = next(iter(internet_addresses(walk.cuts())))
+    address = next(iter(walk.internet_addresses()))
     subnet = target.subnet
     for _ in range(MAX_HOPS):
         verdict = routes.route_for(table, host(address), walk.network)

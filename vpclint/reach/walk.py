@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from vpclint.judge import network_acls, routes
 from vpclint.judge import security_groups as sg
-from vpclint.judge.addresses import host, internet_addresses, is_internet
+from vpclint.judge.addresses import IPAddress, host, internet_addresses, is_internet
 from vpclint.judge.flows import Ephemeral, Flow, Peer, Verdict
 from vpclint.model import (
     EndpointType,
@@ -151,7 +151,7 @@ class Walk:
     def _to_internet(self, label: str, sender: Sender, subnet: Subnet) -> Path:
         """To some address of the internet: reachable when any address is."""
         paths = []
-        for address in internet_addresses(self.cuts()):
+        for address in self.internet_addresses():
             target = Target("the internet", host(address))
             paths.append(self.send(Path(label=label, address=str(address)), sender, subnet, target))
         return any_of(paths)
@@ -224,7 +224,7 @@ class Walk:
             return routes.route_for(table, target.block, self.network)
         # A service's public addresses: the route every internet address takes.
         verdicts = [
-            routes.route_for(table, host(a), self.network) for a in internet_addresses(self.cuts())
+            routes.route_for(table, host(a), self.network) for a in self.internet_addresses()
         ]
         first = verdicts[0]
         if all(v.passes and v.by is first.by for v in verdicts) or all(v.blocks for v in verdicts):
@@ -285,7 +285,7 @@ class Walk:
             path.unknown(route.logical_id, f"route {route.logical_id} may not exist")
         else:
             what = route.target.describe()
-            path.unknown(what, f"traffic beyond a {kind.value} is outside the template")
+            path.unknown(what, f"traffic beyond the {kind.value} is outside the template")
 
     # -- inside the VPC -------------------------------------------------------------------------
 
@@ -483,7 +483,7 @@ class Walk:
     def cuts(self) -> list[IPNetwork]:
         """Every block the network's filters and routes name: they cut the internet into the
         pieces each judged alike."""
-        cached = getattr(self.network, "_reach_cuts", None)
+        cached = self.network.memo.get("cuts")
         if cached is not None:
             return cached
         from vpclint.model import block_of
@@ -504,8 +504,16 @@ class Walk:
             block = block_of(value)
             if block is not None and block.version == 4:
                 cuts.append(block)
-        self.network.__dict__["_reach_cuts"] = cuts
+        self.network.memo["cuts"] = cuts
         return cuts
+
+    def internet_addresses(self) -> list[IPAddress]:
+        """One address of each piece of the internet the network's blocks cut it into (each
+        judged alike by every filter and route)."""
+        cached = self.network.memo.get("internet addresses")
+        if cached is None:
+            cached = self.network.memo["internet addresses"] = internet_addresses(self.cuts())
+        return cached
 
     def _traffic(self) -> str:
         return self.flow.label()
