@@ -105,6 +105,8 @@ class Builder:
         self.first: list[Callable[[], None]] = []
         self.wiring: list[Callable[[], None]] = []
         self.last: list[Callable[[], None]] = []
+        # What an area of the builder works out once per build (keyed by the area).
+        self.memo: dict[Any, Any] = {}
 
     def build(self) -> Network:
         for stack in self.stacks:

@@ -48,25 +48,38 @@ def endpoint(b: Builder, base: Resource) -> None:
 def _dns_entries_readers(b: Builder, endpoint: Resource) -> list[str]:
     """The resources of the endpoint's stack that read its `DnsEntries` (to make records of
     them, or hand them to an application)."""
-    readers = []
-    for logical_id, body in b.resolver_of(endpoint).resources.items():
-        if logical_id != endpoint.logical_id and _reads(body, endpoint.logical_id):
-            readers.append(logical_id)
+    key = ("DnsEntries readers", endpoint.stack)
+    readers = b.memo.get(key)
+    if readers is None:  # one pass over the stack for all its endpoints
+        readers = b.memo[key] = _dns_entries_reads(b.resolver_of(endpoint).resources)
+    return readers.get(endpoint.logical_id, [])
+
+
+def _dns_entries_reads(resources: dict[str, Any]) -> dict[str, list[str]]:
+    """For each resource whose `DnsEntries` a stack reads, the resources that read them."""
+    readers: dict[str, list[str]] = {}
+    for logical_id, body in resources.items():
+        for target in sorted(_dns_entries_read(body) - {logical_id}):
+            readers.setdefault(target, []).append(logical_id)
     return readers
 
 
-def _reads(node: Any, logical_id: str) -> bool:
-    if isinstance(node, dict):
-        target = node.get("Fn::GetAtt") if len(node) == 1 else None
-        if target is not None:
+def _dns_entries_read(node: Any) -> set[str]:
+    """The logical IDs whose `DnsEntries` a template value reads (`Fn::GetAtt [X, DnsEntries]`)."""
+    found: set[str] = set()
+    pending = [node]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            target = item.get("Fn::GetAtt") if len(item) == 1 else None
             if isinstance(target, str):
                 target = target.split(".", 1)
-            if isinstance(target, list) and target[:2] == [logical_id, "DnsEntries"]:
-                return True
-        return any(_reads(value, logical_id) for value in node.values())
-    if isinstance(node, list):
-        return any(_reads(item, logical_id) for item in node)
-    return False
+            if isinstance(target, list) and target[1:2] == ["DnsEntries"]:
+                found.add(str(target[0]))
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return found
 
 
 CONSTRUCTORS: dict[str, Constructor] = {
