@@ -70,17 +70,28 @@ BY_ENDPOINT_NAME = {"s3", "dynamodb", "s3-outposts", "execute-api"}
 
 
 def check(network: Network) -> Iterator[Problem]:
+    # Whether a VPC's workloads reach a service's public addresses is one answer for every
+    # service that gets this far: none has a gateway endpoint, another endpoint or a DNS
+    # setting of its own (all passed over above), and filters judge the public addresses of
+    # every such service alike. Walked once per VPC, not once per endpoint.
+    ways_around: dict[int, tuple[str, str] | None] = {}
+    by_service: dict[tuple[int, str | None], list[VpcEndpoint]] = {}
+    for endpoint in network.endpoints:
+        by_service.setdefault((id(endpoint.vpc), endpoint.service), []).append(endpoint)
     for endpoint in network.certain_interface_endpoints:
         vpc, service = endpoint.vpc, endpoint.service
         if not isinstance(vpc, Vpc) or service is None or not _left_at_default(endpoint):
             continue
         if not _aws_service(endpoint, network.region) or service in BY_ENDPOINT_NAME:
             continue
-        if endpoint.dns_entries_read_by or _answered_by_another(network, endpoint):
+        if endpoint.dns_entries_read_by or _answered_by_another(endpoint, by_service):
             continue
         if decided_elsewhere(network, vpc, service) is not None:
             continue
-        around = _way_around(network, vpc, service)
+        if id(vpc) not in ways_around:
+            # The full name, so that reach takes a service it has no short name for.
+            ways_around[id(vpc)] = _way_around(network, vpc, str(endpoint.service_name))
+        around = ways_around[id(vpc)]
         if around is None:
             continue
         who, via = around
@@ -106,14 +117,15 @@ def _aws_service(endpoint: VpcEndpoint, region: str) -> bool:
     return other_region is None or other_region == region
 
 
-def _answered_by_another(network: Network, endpoint: VpcEndpoint) -> bool:
+def _answered_by_another(
+    endpoint: VpcEndpoint, by_service: dict[tuple[int, str | None], list[VpcEndpoint]]
+) -> bool:
     """Whether another endpoint of the VPC for the service may answer for its name."""
-    for other in network.endpoints:
-        if other is endpoint or other.vpc is not endpoint.vpc:
-            continue
-        if other.service == endpoint.service and private_dns_works(other) is not False:
-            return True
-    return False
+    return any(
+        private_dns_works(other) is not False
+        for other in by_service.get((id(endpoint.vpc), endpoint.service), [])
+        if other is not endpoint
+    )
 
 
 def _way_around(network: Network, vpc: Vpc, service: str) -> tuple[str, str] | None:
