@@ -89,6 +89,7 @@ def template(resources: int) -> str:
             f"      SecurityGroupIds: [!Ref {name}SecurityGroup]",
             f"  {name}Eip:",
             "    Type: AWS::EC2::EIP",
+            f"    DependsOn: {vpc}IgwAttachment",
             f"    Properties: {{Domain: vpc, InstanceId: !Ref {name}Instance}}",
             f"  {name}FlowLogGroup:",
             "    Type: AWS::Logs::LogGroup",
