@@ -559,3 +559,34 @@ def test_a_bad_configuration_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     (line,) = result.stderr.splitlines()
     assert line.startswith("vpclint: error: ") and "expect[0]" in line
+
+
+def test_a_udp_rule_opens_a_udp_path_and_nothing_on_tcp(tmp_path: Path) -> None:
+    new = tmp_path / "udp-rule.yaml"
+    text = (DIFFS / "sg-rule.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "IpProtocol: tcp\n      FromPort: 22\n      ToPort: 22",
+        "IpProtocol: udp\n      FromPort: 500\n      ToPort: 500",
+    )
+    new.write_text(text, encoding="utf-8")
+    code, document = changes(BASE, new)
+    assert code == 1  # a UDP path opened from the internet fails the check like a TCP one
+    assert document["udp_ports"] == [500] and 500 not in document["ports"]
+    cause = (
+        "WebGroup gains ingress UDP 500 from 0.0.0.0/0",
+        "WebSshIngress",
+        str(new),
+        line_of(new, "  WebSshIngress:"),
+        "new",
+    )
+    assert paths(document) == [
+        ("opened", "internet", "WebInstance", 500, [cause]),
+        ("opened", "AppInstance", "WebInstance", 500, [cause]),
+    ]
+    assert [p["protocol"] for p in document["paths"]] == ["udp", "udp"]
+    assert document["paths"][0]["summary"] == (
+        "WebInstance becomes reachable from the internet on UDP 500"
+    )
+    code, markdown = run("--format", "markdown", str(BASE), str(new))
+    assert "| 🟢 opened | internet → WebInstance | UDP 500 |" in markdown
+    assert "opened: UDP 500" in markdown  # the diagram's edge

@@ -33,7 +33,7 @@ FAIL_ON = ("opened-from-internet", "opened", "any", "never")
     "--ports",
     metavar="LIST",
     help="The TCP ports to ask about, comma-separated [default: those the security groups, "
-    "listeners and workloads name, and 443].",
+    "listeners and workloads name, and 443]. UDP: the ports the security groups admit.",
 )
 @click.option(
     "--format",

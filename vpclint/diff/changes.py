@@ -1,7 +1,8 @@
 """What a change does to the network: the paths it opens and closes, and why.
 
 The reachability matrix of each version (vpclint.reach.matrix: every workload and the internet,
-to every workload, the internet and the AWS services they use) on the ports the templates name.
+to every workload, the internet and the AWS services they use) on the TCP and UDP ports the
+templates name.
 Cells are matched by the keys of their ends (stack + logical ID). A cell whose answer changes is
 explained by the entries that decided the walk in one version and do not exist in the other (a
 route, a security group rule, a network ACL entry, a subnet's association), then by what changed
@@ -52,6 +53,7 @@ class PathChange:
     causes: list[Cause] = field(default_factory=list)
     reason: str = ""  # why the answer is unknown, when it is
     via: tuple[str, str] | None = None  # the way before and after, when it is rerouted
+    protocol: str = "tcp"  # or "udp"
 
     @property
     def from_internet(self) -> bool:
@@ -62,10 +64,11 @@ class PathChange:
 class Diff:
     old: Version
     new: Version
-    ports: list[int]
+    ports: list[int]  # TCP
     paths: list[PathChange] = field(default_factory=list)
     added: list[Finding] = field(default_factory=list)
     fixed: list[Finding] = field(default_factory=list)
+    udp_ports: list[int] = field(default_factory=list)
 
     def count(self, change: str) -> int:
         return sum(1 for p in self.paths if p.change == change)
@@ -76,10 +79,13 @@ class Diff:
 
 
 def compare(old: Version, new: Version, ports: list[int] | None = None) -> Diff:
+    """The change from `old` to `new` on the TCP `ports` (by default those the templates name)
+    and on the UDP ports their security groups name."""
     ports = ports or ports_of([old.network, new.network])
-    before = _cells(old.network, ports)
-    after = _cells(new.network, ports)
-    result = Diff(old, new, ports)
+    udp_ports = udp_ports_of([old.network, new.network])
+    before = _cells(old.network, ports, udp_ports)
+    after = _cells(new.network, ports, udp_ports)
+    result = Diff(old, new, ports, udp_ports=udp_ports)
     if old.network is not None or new.network is not None:
         explain = _Explainer(old, new)
         for key in _ordered(before, after):
@@ -95,8 +101,8 @@ def compare(old: Version, new: Version, ports: list[int] | None = None) -> Diff:
 
 
 def ports_of(networks: list[Network | None]) -> list[int]:
-    """The ports the templates name: security group ingress rules of one port (or the first of
-    a range), load balancer listeners, target groups and the ports of workloads (a database's),
+    """The TCP ports the templates name: security group ingress rules of one port (or the first
+    of a range), load balancer listeners, target groups and the ports of workloads (a database's),
     with HTTPS; the lowest MAX_PORTS of them."""
     named: set[int] = set(WELL_KNOWN)
     for network in networks:
@@ -104,7 +110,7 @@ def ports_of(networks: list[Network | None]) -> list[int]:
             continue
         for group in network.security_groups:
             for rule in group.ingress:
-                if rule.protocol in (TCP, UDP) and rule.port_range not in (None, (0, 65535)):
+                if rule.protocol == TCP and rule.port_range not in (None, (0, 65535)):
                     named.add(rule.port_range[0])  # type: ignore[index]
         for balancer in network.load_balancers:
             named.update(p for p in balancer.listener_ports if isinstance(p, int))
@@ -118,28 +124,46 @@ def ports_of(networks: list[Network | None]) -> list[int]:
     return sorted(p for p in named if 0 < p <= 65535)[:MAX_PORTS]
 
 
-Key = tuple[str, str, int]
+def udp_ports_of(networks: list[Network | None]) -> list[int]:
+    """The UDP ports the templates' security groups admit (one port, or the first of a range):
+    DNS, VPN or game traffic opens and closes like TCP; the lowest MAX_PORTS of them."""
+    named: set[int] = set()
+    for network in networks:
+        if network is None:
+            continue
+        for group in network.security_groups:
+            for rule in group.ingress:
+                if rule.protocol == UDP and rule.port_range not in (None, (0, 65535)):
+                    named.add(rule.port_range[0])  # type: ignore[index]
+    return sorted(p for p in named if 0 < p <= 65535)[:MAX_PORTS]
 
 
-def _cells(network: Network | None, ports: list[int]) -> dict[Key, Answer]:
+Key = tuple[str, str, int, str]  # source, destination, port, protocol
+
+
+def _cells(network: Network | None, ports: list[int], udp_ports: list[int]) -> dict[Key, Answer]:
     if network is None:
         return {}
     from vpclint.reach.matrix import matrix
 
-    found = matrix(network, ports)
-    keys = {name: _key_of(network, name) for name in {*found.sources, *found.destinations}}
-    services = (
-        set(found.destinations)
-        - set(found.sources)
-        - {d for d in found.destinations if network.find(d) is not None}
-    )
-    return {
-        (keys[cell.source], keys[cell.destination], cell.port): cell.answer
-        for cell in found.cells
-        # The internet does not connect to AWS services through the template's network.
-        if cell.answer is not None
-        and not (cell.source == INTERNET and cell.destination in services)
-    }
+    cells: dict[Key, Answer] = {}
+    for protocol, asked in (("tcp", ports), ("udp", udp_ports)):
+        if not asked:
+            continue
+        found = matrix(network, asked, protocol)
+        keys = {name: _key_of(network, name) for name in {*found.sources, *found.destinations}}
+        services = (
+            set(found.destinations)
+            - set(found.sources)
+            - {d for d in found.destinations if network.find(d) is not None}
+        )
+        for cell in found.cells:
+            # The internet does not connect to AWS services through the template's network.
+            if cell.answer is None or (cell.source == INTERNET and cell.destination in services):
+                continue
+            key = (keys[cell.source], keys[cell.destination], cell.port, protocol)
+            cells[key] = cell.answer
+    return cells
 
 
 def _key_of(network: Network, name: str) -> str:
@@ -152,8 +176,10 @@ def _key_of(network: Network, name: str) -> str:
 
 def _ordered(before: dict[Key, Answer], after: dict[Key, Answer]) -> list[Key]:
     keys = list(after) + [k for k in before if k not in after]
-    # From the internet first, then by port, source and destination.
-    return sorted(dict.fromkeys(keys), key=lambda k: (k[0] != INTERNET, k[2], k[0], k[1]))
+    # From the internet first, then TCP before UDP, by port, source and destination.
+    return sorted(
+        dict.fromkeys(keys), key=lambda k: (k[0] != INTERNET, k[3] != "tcp", k[2], k[0], k[1])
+    )
 
 
 def _change(key: Key, old: Answer | None, new: Answer | None) -> PathChange | None:
@@ -162,7 +188,14 @@ def _change(key: Key, old: Answer | None, new: Answer | None) -> PathChange | No
     if before == after:
         if before == REACHABLE and old is not None and new is not None and old.via != new.via:
             return PathChange(
-                REROUTED, key[0], key[1], key[2], before, after, via=(old.via, new.via)
+                REROUTED,
+                key[0],
+                key[1],
+                key[2],
+                before,
+                after,
+                via=(old.via, new.via),
+                protocol=key[3],
             )
         return None
     shut = (UNREACHABLE, ABSENT)
@@ -181,7 +214,7 @@ def _change(key: Key, old: Answer | None, new: Answer | None) -> PathChange | No
         if answer is not None and answer.verdict == UNKNOWN and answer.unknowns:
             reason = answer.unknowns[0].detail
             break
-    return PathChange(kind, key[0], key[1], key[2], before, after, reason=reason)
+    return PathChange(kind, key[0], key[1], key[2], before, after, reason=reason, protocol=key[3])
 
 
 # -- why ------------------------------------------------------------------------------------------

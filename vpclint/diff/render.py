@@ -31,7 +31,7 @@ HEADINGS = {
 
 def sentence(change: PathChange) -> str:
     """ "AppInstance becomes reachable from the internet on TCP 22"."""
-    port = f"TCP {change.port}"
+    port = f"{change.protocol.upper()} {change.port}"
     source, destination = change.source, change.destination
     if change.change == OPENED:
         if source == INTERNET:
@@ -81,8 +81,10 @@ def summary(diff: Diff) -> str:
         f"{len(diff.added)} finding{'s' if len(diff.added) != 1 else ''} added",
         f"{len(diff.fixed)} fixed",
     ]
-    ports = ", ".join(str(p) for p in diff.ports)
-    return ", ".join(parts) + f" (TCP {ports})."
+    asked = f"TCP {', '.join(str(p) for p in diff.ports)}"
+    if diff.udp_ports:
+        asked += f"; UDP {', '.join(str(p) for p in diff.udp_ports)}"
+    return ", ".join(parts) + f" ({asked})."
 
 
 # -- text -----------------------------------------------------------------------------------------
@@ -128,12 +130,14 @@ def document(diff: Diff) -> dict[str, Any]:
         "new": diff.new.label,
         "protocol": "tcp",
         "ports": diff.ports,
+        "udp_ports": diff.udp_ports,
         "paths": [
             {
                 "change": change.change,
                 "from": change.source,
                 "to": change.destination,
                 "port": change.port,
+                "protocol": change.protocol,
                 "before": change.before,
                 "after": change.after,
                 "from_internet": change.from_internet,
@@ -194,7 +198,7 @@ def markdown(diff: Diff) -> str:
             causes = "<br>".join(f"{_cell(c.text)} (`{where(c)}`)" for c in change.causes)
             path = f"{_cell(change.source)} → {_cell(change.destination)}"
             lines.append(
-                f"| {mark} | {path} | {change.port} | {causes or _cell(sentence(change))} |"
+                f"| {mark} | {path} | {_port(change)} | {causes or _cell(sentence(change))} |"
             )
         if len(diff.paths) > MAX_ROWS:
             more = len(diff.paths) - MAX_ROWS
@@ -234,11 +238,10 @@ def mermaid(diff: Diff) -> str:
     its ports on the label."""
     from vpclint.show.mermaid import label
 
-    grouped: dict[tuple[str, str, str], list[int]] = {}
+    grouped: dict[tuple[str, str, str], dict[str, list[str]]] = {}
     for change in diff.paths:
-        grouped.setdefault((change.source, change.destination, change.change), []).append(
-            change.port
-        )
+        by_protocol = grouped.setdefault((change.source, change.destination, change.change), {})
+        by_protocol.setdefault(change.protocol.upper(), []).append(str(change.port))
     grouped = dict(list(grouped.items())[:MAX_ROWS])  # as many edges as the table has rows
     ends: dict[str, str] = {}
     for source, destination, _ in grouped:
@@ -251,10 +254,19 @@ def mermaid(diff: Diff) -> str:
     styles = []
     for number, ((source, destination, kind), ports) in enumerate(grouped.items()):
         arrow, style = _EDGE_STYLES[kind]
-        text = f"{kind}: TCP {', '.join(str(p) for p in ports)}"
+        text = f"{kind}: " + "; ".join(
+            f"{name} {', '.join(numbers)}" for name, numbers in ports.items()
+        )
         out.append(f"  {ends[source]} {arrow}|{label([text])}| {ends[destination]}")
         styles.append(f"  linkStyle {number} {style}")
     return "\n".join(out + styles) + "\n"
+
+
+def _port(change: PathChange) -> str:
+    """A TCP port by its number, as the table and diagram have always shown it; others named."""
+    return (
+        str(change.port) if change.protocol == "tcp" else f"{change.protocol.upper()} {change.port}"
+    )
 
 
 def _to(name: str) -> str:
