@@ -1,8 +1,8 @@
 """Expectations checked: every (source, destination) pair their selectors match, walked with
 `vpclint.reach.reach` on each port, and sorted into broken, undecided and held.
 
-Worked out once per network (the three rules that report them share it) and kept on
-`Network.expectation_outcomes`.
+Worked out once per network (the three rules that report them share it) and kept in
+`Network.memo`.
 """
 
 from __future__ import annotations
@@ -47,9 +47,10 @@ class Outcomes:
 
 def outcomes(network: Network) -> Outcomes:
     """The outcome of every expectation of the network, worked out on first use."""
-    if network.expectation_outcomes is None:
-        network.expectation_outcomes = _check(network)
-    result: Outcomes = network.expectation_outcomes
+    found = network.memo.get("expectation outcomes")
+    if found is None:
+        found = network.memo["expectation outcomes"] = _check(network)
+    result: Outcomes = found
     return result
 
 

@@ -117,10 +117,9 @@ class Network:
     # What the network must and must not let through (vpclint.expect.Expectation): the
     # configuration's, then those written in the templates' Metadata.
     expectations: list[Any] = field(default_factory=list)
-    # Their verdicts, worked out once for the rules that report them (vpclint.expect.verdicts).
-    expectation_outcomes: Any = field(default=None, repr=False, compare=False)
-    # What the semantics layer and the walk work out once per network, by name (the blocks that
-    # cut the internet, the endpoints by service): rules ask the same questions many times.
+    # What the semantics layer, the walk and the expectations work out once per network, by
+    # name (the blocks that cut the internet, the endpoints by service, the expectations'
+    # verdicts): rules ask the same questions many times.
     # Filled only once the network is built.
     memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
