@@ -49,9 +49,8 @@ remove the endpoint if the NAT path is what you want.
 from collections.abc import Iterator
 
 from vpclint.findings import Problem
-from vpclint.judge.names import decided_elsewhere, private_dns_works
+from vpclint.judge.names import decided_elsewhere, interface_endpoints_of, private_dns_works
 from vpclint.model import (
-    Instance,
     Network,
     Resource,
     Vpc,
@@ -75,16 +74,13 @@ def check(network: Network) -> Iterator[Problem]:
     # setting of its own (all passed over above), and filters judge the public addresses of
     # every such service alike. Walked once per VPC, not once per endpoint.
     ways_around: dict[int, tuple[str, str] | None] = {}
-    by_service: dict[tuple[int, str | None], list[VpcEndpoint]] = {}
-    for endpoint in network.endpoints:
-        by_service.setdefault((id(endpoint.vpc), endpoint.service), []).append(endpoint)
     for endpoint in network.certain_interface_endpoints:
         vpc, service = endpoint.vpc, endpoint.service
         if not isinstance(vpc, Vpc) or service is None or not _left_at_default(endpoint):
             continue
         if not _aws_service(endpoint, network.region) or service in BY_ENDPOINT_NAME:
             continue
-        if endpoint.dns_entries_read_by or _answered_by_another(endpoint, by_service):
+        if endpoint.dns_entries_read_by or _answered_by_another(network, endpoint):
             continue
         if decided_elsewhere(network, vpc, service) is not None:
             continue
@@ -117,14 +113,12 @@ def _aws_service(endpoint: VpcEndpoint, region: str) -> bool:
     return other_region is None or other_region == region
 
 
-def _answered_by_another(
-    endpoint: VpcEndpoint, by_service: dict[tuple[int, str | None], list[VpcEndpoint]]
-) -> bool:
-    """Whether another endpoint of the VPC for the service may answer for its name."""
+def _answered_by_another(network: Network, endpoint: VpcEndpoint) -> bool:
+    """Whether another interface endpoint of the VPC for the service may answer for its name
+    (even one that may not be created)."""
     return any(
-        private_dns_works(other) is not False
-        for other in by_service.get((id(endpoint.vpc), endpoint.service), [])
-        if other is not endpoint
+        other is not endpoint and private_dns_works(other) is not False
+        for other in interface_endpoints_of(network, endpoint.vpc, endpoint.service)
     )
 
 
@@ -154,11 +148,7 @@ def _workloads(network: Network, vpc: Vpc) -> list[Resource]:
     found: list[Resource] = []
     candidates: list[Resource] = [*network.instances, *network.workloads]
     for resource in candidates:
-        if not resource.certain:
-            continue
-        if isinstance(resource, Workload) and not resource.starts_connections:
-            continue
-        if not isinstance(resource, (Instance, Workload)):
+        if not resource.certain or (isinstance(resource, Workload) and resource.answers_only):
             continue
         placement = placement_of(resource)
         if placement is None:

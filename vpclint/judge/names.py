@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from vpclint.model import EndpointType, Network, Resource, Vpc, VpcEndpoint
 from vpclint.records import record
+from vpclint.resolver import url_suffix_of
 from vpclint.values import Unknown
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ def service_names(service: str, region: str) -> tuple[str, ...]:
     """The DNS names a service is called by in a region: `ssm.us-east-1.amazonaws.com`;
     `api.ecr.us-east-1.amazonaws.com` for ecr.api (the parts of the service turned round).
     Both orders are kept: a name too many only makes an answer unknown, never wrong."""
-    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    suffix = url_suffix_of(region)
     parts = service.lower().split(".")
     names = [".".join(reversed(parts)), ".".join(parts)]
     return tuple(dict.fromkeys(f"{name}.{region}.{suffix}" for name in names))
@@ -99,8 +100,7 @@ def decided_elsewhere(
     if not network.dns_settings:
         return None
     if service is None:
-        suffix = "amazonaws.com.cn" if network.region.startswith("cn-") else "amazonaws.com"
-        names: tuple[str, ...] = (f"{network.region}.{suffix}",)
+        names: tuple[str, ...] = (f"{network.region}.{url_suffix_of(network.region)}",)
         shown = f"the names of AWS services (*.{names[0]})"
     else:
         names = service_names(service, network.region)
@@ -280,24 +280,28 @@ def interface_endpoint(
     VPC): of several, the one whose private DNS works, else one where that is not known."""
     found = [
         (endpoint, private_dns_works(endpoint))
-        for endpoint in _interface_endpoints(network).get((id(vpc), service), [])
+        for endpoint in interface_endpoints_of(network, vpc, service)
+        if endpoint.certain
     ]
     if not found:
         return None
     return min(found, key=lambda item: 0 if item[1] is True else isinstance(item[1], bool) + 1)
 
 
-def _interface_endpoints(network: Network) -> dict[tuple[int, str | None], list[VpcEndpoint]]:
-    """The network's certain interface endpoints by VPC and service, indexed once: the walk asks
-    for every service it meets."""
+def interface_endpoints_of(
+    network: Network, vpc: Vpc | None, service: str | None
+) -> list[VpcEndpoint]:
+    """The VPC's interface endpoints of the service, certain or not, indexed once per network:
+    the walk asks for every service it meets."""
     count, index = network.memo.get("interface endpoints", (-1, {}))
     if count != len(network.endpoints):
         index = {}
         for endpoint in network.endpoints:
-            if endpoint.endpoint_type is EndpointType.INTERFACE and endpoint.certain:
+            if endpoint.endpoint_type is EndpointType.INTERFACE:
                 index.setdefault((id(endpoint.vpc), endpoint.service), []).append(endpoint)
         network.memo["interface endpoints"] = (len(network.endpoints), index)
-    return index
+    found: list[VpcEndpoint] = index.get((id(vpc), service), [])
+    return found
 
 
 def private_dns_works(endpoint: VpcEndpoint) -> bool | Unknown:
