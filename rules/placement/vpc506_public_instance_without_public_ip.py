@@ -90,7 +90,7 @@ def _floating(eip: ElasticIp, network: Network, placed: set[int]) -> bool:
 
 def _consumed(eip: ElasticIp, network: Network) -> bool:
     """Whether a NAT gateway or a load balancer's subnet mapping takes the Elastic IP."""
-    if any(_names(nat.allocation_id, eip) for nat in network.nat_gateways if nat.certain):
+    if any(nat.elastic_ip is eip for nat in network.nat_gateways if nat.certain):
         return True
     for balancer in network.load_balancers:
         mappings = balancer.properties.get("SubnetMappings")

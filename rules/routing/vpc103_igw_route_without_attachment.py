@@ -86,7 +86,6 @@ from vpclint.model import (
     Vpc,
     VpnGateway,
 )
-from vpclint.values import ResourceRef
 
 ID = "VPC103"
 NAME = "igw-route-without-attachment"
@@ -125,7 +124,7 @@ def _not_waiting(network: Network) -> Iterator[Problem]:
     for nat in network.nat_gateways:
         if not nat.certain or nat.connectivity_type != "public" or nat.subnet is None:
             continue
-        attachments = _internet_attachments(network, nat.subnet.vpc)
+        attachments = _internet_attachments(nat.subnet.vpc)
         if attachments and not network.created_after(nat, attachments):
             late_nats[nat.key] = (nat, attachments)
     reported: set[str] = set()
@@ -138,10 +137,10 @@ def _not_waiting(network: Network) -> Iterator[Problem]:
             vpc = eip.instance.subnet.vpc if eip.instance.subnet is not None else None
             used_by.append(eip.instance)
         for nat, _ in late_nats.values():
-            if _names(nat.allocation_id, eip) and nat.subnet is not None:
+            if nat.elastic_ip is eip and nat.subnet is not None:
                 vpc = vpc or nat.subnet.vpc
                 used_by.append(nat)
-        attachments = _internet_attachments(network, vpc)
+        attachments = _internet_attachments(vpc)
         if not used_by or not attachments or network.created_after(eip, attachments):
             continue
         reported.update(user.key for user in used_by)
@@ -151,22 +150,14 @@ def _not_waiting(network: Network) -> Iterator[Problem]:
             yield Problem(nat, _nat_message(nat, attachments))
 
 
-def _internet_attachments(network: Network, vpc: Vpc | None) -> list[GatewayAttachment]:
+def _internet_attachments(vpc: Vpc | None) -> list[GatewayAttachment]:
     """The attachments of internet gateways to `vpc`; none unless one certainly exists."""
     if vpc is None or not vpc.certain:
         return []
-    found = [
-        attachment
-        for attachment in network.gateway_attachments
-        if attachment.vpc is vpc and isinstance(attachment.gateway, InternetGateway)
-    ]
+    found = [a for a in vpc.gateway_attachments if isinstance(a.gateway, InternetGateway)]
     if not any(a.certain and a.gateway is not None and a.gateway.certain for a in found):
         return []
     return found
-
-
-def _names(value: object, eip: ElasticIp) -> bool:
-    return isinstance(value, ResourceRef) and value.key == eip.key
 
 
 def _wait_for(subject: Resource, attachment: GatewayAttachment) -> str:

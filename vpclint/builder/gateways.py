@@ -32,7 +32,7 @@ from vpclint.model import (
     VpnGateway,
 )
 from vpclint.nodes import MapNode
-from vpclint.values import Unknown
+from vpclint.values import ResourceRef, Unknown
 
 
 def internet_gateway(b: Builder, base: Resource) -> None:
@@ -87,6 +87,11 @@ def nat_gateway(b: Builder, base: Resource) -> None:
         made.subnet = b.lookup(props.get("SubnetId"), Subnet)
         if made.subnet:
             made.subnet.workloads.append(made)
+        allocation = made.allocation_id  # !GetAtt EIP.AllocationId, or !Ref EIP
+        if isinstance(allocation, ResourceRef):
+            made.elastic_ip = b.lookup(
+                ResourceRef(allocation.logical_id, stack=allocation.stack), ElasticIp
+            )
 
     b.wiring.append(wire)
 

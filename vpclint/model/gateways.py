@@ -43,6 +43,7 @@ class NatGateway(Resource):
     subnet: Subnet | None = None
     allocation_id: Any = None  # None when the property is absent
     connectivity_type: Any = "public"
+    elastic_ip: ElasticIp | None = None  # the template's Elastic IP its AllocationId names
 
     def placement(self) -> Placement | None:
         subnets = [self.subnet] if self.subnet is not None else []
