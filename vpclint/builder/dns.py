@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from vpclint.builder.core import Builder, Constructor
+from vpclint.builder.endpoints import dns_entries_read
 from vpclint.model import Resource, Vpc, VpcEndpoint, qualified
 from vpclint.model.dns import (
     DhcpOptions,
@@ -121,36 +122,12 @@ def _zones_may_hold(b: Builder, base: Resource, props: Any) -> None:
 def _regional_name_of(b: Builder, base: Resource, raw: Any) -> VpcEndpoint | None:
     """The interface endpoint whose regional DNS name (the first of its `DnsEntries`) the
     record answers with, when that is the only endpoint name it reads."""
-    read = list(_dns_entries_read(raw))
+    read = list(dns_entries_read(raw))
     if len(read) < 1 or any(pair != read[0] for pair in read):
         return None
     logical_id, index = read[0]
     found = b.network.resources.get(qualified(base.stack, logical_id))
     return found if isinstance(found, VpcEndpoint) and index == 0 else None
-
-
-def _dns_entries_read(node: Any, index: int | None = None) -> Any:
-    """(endpoint, index) for each `Fn::GetAtt [Endpoint, DnsEntries]` in a node, with the
-    index a `Fn::Select` around it takes (None when it is not selected from directly)."""
-    if isinstance(node, dict):
-        if len(node) == 1 and "Fn::GetAtt" in node:
-            target = node["Fn::GetAtt"]
-            if isinstance(target, str):
-                target = target.split(".", 1)
-            if isinstance(target, list) and len(target) == 2 and target[1] == "DnsEntries":
-                yield target[0], index
-                return
-        if len(node) == 1 and "Fn::Select" in node:
-            argument = node["Fn::Select"]
-            if isinstance(argument, list) and len(argument) == 2:
-                position = argument[0] if isinstance(argument[0], int) else None
-                yield from _dns_entries_read(argument[1], position)
-                return
-        for value in node.values():
-            yield from _dns_entries_read(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _dns_entries_read(item)
 
 
 def dhcp_options(b: Builder, base: Resource) -> None:

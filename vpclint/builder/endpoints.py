@@ -59,27 +59,34 @@ def _dns_entries_reads(resources: dict[str, Any]) -> dict[str, list[str]]:
     """For each resource whose `DnsEntries` a stack reads, the resources that read them."""
     readers: dict[str, list[str]] = {}
     for logical_id, body in resources.items():
-        for target in sorted(_dns_entries_read(body) - {logical_id}):
+        for target in sorted({str(read) for read, _ in dns_entries_read(body)} - {logical_id}):
             readers.setdefault(target, []).append(logical_id)
     return readers
 
 
-def _dns_entries_read(node: Any) -> set[str]:
-    """The logical IDs whose `DnsEntries` a template value reads (`Fn::GetAtt [X, DnsEntries]`)."""
-    found: set[str] = set()
-    pending = [node]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, dict):
-            target = item.get("Fn::GetAtt") if len(item) == 1 else None
+def dns_entries_read(node: Any, index: int | None = None) -> Any:
+    """(endpoint, index) for each `Fn::GetAtt [Endpoint, DnsEntries]` in a template value,
+    with the index a `Fn::Select` around it takes (None when it is not selected from
+    directly)."""
+    if isinstance(node, dict):
+        if len(node) == 1 and "Fn::GetAtt" in node:
+            target = node["Fn::GetAtt"]
             if isinstance(target, str):
                 target = target.split(".", 1)
-            if isinstance(target, list) and target[1:2] == ["DnsEntries"]:
-                found.add(str(target[0]))
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-    return found
+            if isinstance(target, list) and len(target) == 2 and target[1] == "DnsEntries":
+                yield target[0], index
+                return
+        if len(node) == 1 and "Fn::Select" in node:
+            argument = node["Fn::Select"]
+            if isinstance(argument, list) and len(argument) == 2:
+                position = argument[0] if isinstance(argument[0], int) else None
+                yield from dns_entries_read(argument[1], position)
+                return
+        for value in node.values():
+            yield from dns_entries_read(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from dns_entries_read(item)
 
 
 CONSTRUCTORS: dict[str, Constructor] = {
