@@ -192,10 +192,17 @@ class Network:
         ]
 
     def nat_routes_across_zones(self) -> list[CrossZoneNatRoute]:
-        """Subnets whose default route goes to a NAT gateway of their VPC in another zone."""
+        """Subnets whose default route goes to a NAT gateway of their VPC in another zone
+        (worked out once: VPC106 and VPC111 both ask)."""
         from vpclint.model.routing import nat_routes_across_zones
 
-        return nat_routes_across_zones(self.subnets, self.nat_gateways)
+        found = self.memo.get("NAT routes across zones")
+        if found is None:
+            found = self.memo["NAT routes across zones"] = nat_routes_across_zones(
+                self.subnets, self.nat_gateways
+            )
+        routes: list[CrossZoneNatRoute] = found
+        return routes
 
     @property
     def certain_interface_endpoints(self) -> list[VpcEndpoint]:

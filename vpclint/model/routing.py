@@ -119,6 +119,18 @@ def nat_routes_across_zones(
     from vpclint.model.gateways import NatGateway
     from vpclint.model.vpc import Subnet
 
+    # The first certain public NAT gateway of each VPC and zone: where a subnet's own zone has one.
+    own_zone: dict[tuple[int, str], Any] = {}
+    for candidate in nat_gateways:
+        home = candidate.subnet
+        if (
+            candidate.certain
+            and candidate.connectivity_type == "public"
+            and isinstance(home, Subnet)
+            and home.certain
+            and isinstance(home.availability_zone, str)
+        ):
+            own_zone.setdefault((id(home.vpc), home.availability_zone), candidate)
     found: list[CrossZoneNatRoute] = []
     for subnet in subnets:
         zone = subnet.availability_zone
@@ -139,19 +151,7 @@ def nat_routes_across_zones(
             other = home.availability_zone
             if not isinstance(other, str) or other == zone or _region(other) != _region(zone):
                 continue  # the same zone, or one from Fn::GetAZs of the region vpclint assumed
-            own = next(
-                (
-                    candidate
-                    for candidate in nat_gateways
-                    if candidate.certain
-                    and candidate.connectivity_type == "public"
-                    and isinstance(candidate.subnet, Subnet)
-                    and candidate.subnet.certain
-                    and candidate.subnet.vpc is subnet.vpc
-                    and candidate.subnet.availability_zone == zone
-                ),
-                None,
-            )
+            own = own_zone.get((id(subnet.vpc), zone))
             found.append(CrossZoneNatRoute(subnet, table, route, nat, own))
     return found
 
