@@ -46,6 +46,7 @@ def check(network: Network) -> Iterator[Problem]:
     if not network.expectations:
         return
     # Here, not at the top: most networks carry no expectation, and start-up counts.
+    from vpclint.expect import unmatched_message
     from vpclint.expect.verdicts import outcomes, where_written
 
     found = outcomes(network)
@@ -64,17 +65,6 @@ def check(network: Network) -> Iterator[Problem]:
             continue
         yield Problem(
             subject,
-            f'Expectation "{expectation.name}": {unmatched.side.key} = '
-            f"{unmatched.side.selector.text!r} matches nothing {_what(unmatched)} in the "
-            "templates checked, so the expectation proves nothing.",
+            unmatched_message(expectation, unmatched.side),
             Mark(expectation.line, expectation.column),
         )
-
-
-def _what(unmatched: object) -> str:
-    side = unmatched.side  # type: ignore[attr-defined]
-    if side.selector.kind == "resource":
-        return "that is certainly created and holds an address"
-    if side in unmatched.expectation.sources:  # type: ignore[attr-defined]
-        return "that starts connections"
-    return "with an address"

@@ -156,3 +156,17 @@ def _ports(value: Any, key: str, protocol: str) -> tuple[int | None, ...]:
     if not ports:
         raise ExpectationError(key, "expected at least one port")
     return tuple(dict.fromkeys(ports))
+
+
+def unmatched_message(expectation: Expectation, side: Side) -> str:
+    """VPC711's message for a selector that matches nothing in the templates checked."""
+    if side.selector.kind == "resource":
+        what = "that is certainly created and holds an address"
+    elif side in expectation.sources:
+        what = "that starts connections"
+    else:
+        what = "with an address"
+    return (
+        f'Expectation "{expectation.name}": {side.key} = {side.selector.text!r} matches '
+        f"nothing {what} in the templates checked, so the expectation proves nothing."
+    )

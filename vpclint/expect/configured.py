@@ -5,9 +5,9 @@ once they are all done)."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from vpclint.expect import Expectation
+from vpclint.expect import Expectation, unmatched_message
 
 if TYPE_CHECKING:
     from vpclint.engine import Rule
@@ -43,9 +43,7 @@ def unmatched_result(
                     rule=rule.id,
                     name=rule.name,
                     severity=rule.severity,
-                    message=f'Expectation "{expectation.name}": {side.key} = '
-                    f"{side.selector.text!r} matches nothing {_what(side, expectation)} in the "
-                    "templates checked, so the expectation proves nothing.",
+                    message=unmatched_message(expectation, side),
                     resource=None,
                     line=line,
                     column=1,
@@ -57,14 +55,6 @@ def unmatched_result(
     result = FileResult(path, findings=findings)
     result.source_lines = {f.line: lines[f.line - 1] for f in findings if 0 < f.line <= len(lines)}
     return result
-
-
-def _what(side: Any, expectation: Expectation) -> str:
-    if side.selector.kind == "resource":
-        return "that is certainly created and holds an address"
-    if side in expectation.sources:
-        return "that starts connections"
-    return "with an address"
 
 
 def _lines(path: str) -> list[str]:
