@@ -107,12 +107,7 @@ def _check_changed_at_boot(b: Builder, made: Instance, template: Any) -> Unknown
     not the template's)."""
     bodies: list[Any] = [b.body_of(made)]
     if template is not None:
-        reference = (
-            template.get("LaunchTemplateId", template.get("LaunchTemplateName"))
-            if isinstance(template, dict)
-            else None
-        )
-        found = b.same_stack(reference, "AWS::EC2::LaunchTemplate")
+        found = _launch_template(b, made, template)
         if found is None:
             return Unknown(f"the launch template of {made.logical_id} is outside the template")
         bodies.append(found[0].resources.get(found[1]))
@@ -190,10 +185,7 @@ def launch_of(b: Builder, owner: Resource, spec: Any, raw: Any) -> Launch:
     LaunchTemplateName) names, as the instances see it."""
     if not isinstance(spec, dict):
         return Launch(spec if isinstance(spec, Unknown) else _OUTSIDE, _OUTSIDE, _OUTSIDE, False)
-    reference = spec.get("LaunchTemplateId", spec.get("LaunchTemplateName"))
-    found = b.same_stack(reference, "AWS::EC2::LaunchTemplate")
-    if found is None and isinstance(reference, str):
-        found = _launch_template_named(b, owner, reference)
+    found = _launch_template(b, owner, spec)
     if found is None:
         return Launch(_OUTSIDE, _OUTSIDE, _OUTSIDE, False)
     resolver, logical_id = found
@@ -205,6 +197,18 @@ def launch_of(b: Builder, owner: Resource, spec: Any, raw: Any) -> Launch:
     raw_props = body.get("Properties") if isinstance(body, dict) else None
     raw_data = raw_props.get("LaunchTemplateData") if isinstance(raw_props, dict) else None
     return _launch_data(data, raw_data, resolver.stack)
+
+
+def _launch_template(b: Builder, owner: Resource, spec: Any) -> tuple[Resolver, str] | None:
+    """The template's launch template that a `LaunchTemplateSpecification` names, by its ID
+    (a Ref) or its name."""
+    if not isinstance(spec, dict):
+        return None
+    reference = spec.get("LaunchTemplateId", spec.get("LaunchTemplateName"))
+    found = b.same_stack(reference, "AWS::EC2::LaunchTemplate")
+    if found is None and isinstance(reference, str):
+        found = _launch_template_named(b, owner, reference)
+    return found
 
 
 def _launch_template_named(b: Builder, owner: Resource, name: str) -> tuple[Resolver, str] | None:
