@@ -412,8 +412,7 @@ def _lint_unit(
     if built.network is None:
         return list(results.values())
     rules = default_rules() if rules is None else tuple(rules)
-    with _recursion_limit(RECURSION_LIMIT):  # rules walk values as deep as the resolver made
-        findings, internal_errors = run_rules(built.network, rules)
+    findings, internal_errors = run_rules_deep(built.network, rules)
     matched: set[str] = set()
     if options.expectations:
         from vpclint.expect.verdicts import matched_keys
@@ -461,17 +460,32 @@ def _free(built: Built) -> None:
         gc.collect()
 
 
+def run_rules_deep(network: Network, rules: Iterable[Rule]) -> tuple[list[Finding], list[Any]]:
+    """The rules' findings and internal errors, with room for values as deep as the resolver
+    made (rules walk them)."""
+    with _recursion_limit(RECURSION_LIMIT):
+        return run_rules(network, rules)
+
+
 def _apply_suppressions(
     result: FileResult, findings: list[Finding], template: Template, rules: tuple[Rule, ...]
 ) -> None:
+    unused_rule = next((rule for rule in rules if rule.id == "VPC000"), None)
+    result.findings, result.suppressed = unsuppressed(findings, template, rules, unused_rule)
+
+
+def unsuppressed(
+    findings: list[Finding], template: Template, rules: tuple[Rule, ...], unused_rule: Rule | None
+) -> tuple[list[Finding], list[suppressions.Suppressed]]:
+    """The findings of a template its suppressions leave, and those they took; suppressions
+    that take nothing are findings of `unused_rule` (VPC000) when it is given."""
     marked = suppressions.read(template.data)
-    if marked:
-        unused_rule = next((rule for rule in rules if rule.id == "VPC000"), None)
-        enabled = {rule.id for rule in rules}
-        findings, result.suppressed = suppressions.apply(
-            findings, marked, unused_rule, lambda rule: any(r.startswith(rule) for r in enabled)
-        )
-    result.findings = findings
+    if not marked:
+        return findings, []
+    enabled = {rule.id for rule in rules}
+    return suppressions.apply(
+        findings, marked, unused_rule, lambda rule: any(r.startswith(rule) for r in enabled)
+    )
 
 
 # -- building -----------------------------------------------------------------------------------
@@ -489,6 +503,43 @@ class Built:
     templates: dict[str, Template] = field(default_factory=dict)
     errors: dict[str, LoadError] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+
+
+def build_paths(
+    paths: Iterable[str],
+    options: LintOptions,
+    unreadable: Callable[[str, str], None] | None = None,
+) -> tuple[Built | None, list[tuple[str, str, str]]]:
+    """The templates under `paths` (files, folders, CDK apps) built together into one network,
+    as `show`, `reach`, `scopes` and `diff` take them, and the problems met, each as (path,
+    what goes between it and "error:" ("line:column: ", " " or ""), message). None when no
+    template was found."""
+    from vpclint.expand.links import Unit, cdk_roots, stack_name
+    from vpclint.expand.stacks import Root
+
+    roots: list[Root] = []
+    problems: list[tuple[str, str, str]] = []
+    for path, exists in collect_files(paths, unreadable):
+        if not exists:
+            problems.append((path, " ", "no such file or folder"))
+        elif os.path.isdir(path):
+            from vpclint.expand.cdk import CdkError
+
+            try:
+                roots.extend(cdk_roots(path))
+            except CdkError as error:
+                problems.append((error.path, " ", str(error)))
+        else:
+            roots.append(Root(path, options.stack_names.get(os.path.abspath(path))))
+    if len(roots) > 1:
+        roots = [Root(r.path, r.name or stack_name(options.stack_names, r.path)) for r in roots]
+    if not roots:
+        return None, problems
+    built = build_unit(Unit(tuple(roots)), options)
+    for path, error in built.errors.items():
+        where = f"{error.line}:{error.column}: " if error.line else ""
+        problems.append((path, where, error.message))
+    return built, problems
 
 
 def build_unit(

@@ -238,41 +238,16 @@ def load_network(paths: tuple[str, ...], options: LintOptions) -> Network:
 
 
 def _load_network(paths: tuple[str, ...], options: LintOptions, stdin_file: str | None) -> Network:
-    from vpclint.expand.links import Unit, cdk_roots
-    from vpclint.expand.stacks import Root
-    from vpclint.lint import build_unit, collect_files
+    from vpclint.lint import build_paths
 
     def named(path: str) -> str:
         return STDIN if path == stdin_file else path
 
-    roots: list[Root] = []
-    failed = False
-    for path, exists in collect_files(paths, warn_unreadable):
-        if not exists:
-            click.echo(f"{path}: error: no such file or folder", err=True)
-            failed = True
-        elif os.path.isdir(path):
-            from vpclint.expand.cdk import CdkError
-
-            try:
-                roots.extend(cdk_roots(path))
-            except CdkError as error:
-                click.echo(f"{error.path}: error: {error}", err=True)
-                failed = True
-        else:
-            roots.append(Root(path, options.stack_names.get(os.path.abspath(path))))
-    several = len(roots) > 1
-    if several:
-        from vpclint.expand.links import stack_name
-
-        roots = [Root(r.path, r.name or stack_name(options.stack_names, r.path)) for r in roots]
-    built = build_unit(Unit(tuple(roots)), options)
-    for path, error in built.errors.items():
-        where = f"{error.line}:{error.column}: " if error.line else ""
-        click.echo(f"{named(path)}:{where}error: {error.message}", err=True)
-        failed = True
-    if built.network is None or failed:
-        if built.network is None and not failed:
+    built, problems = build_paths(paths, options, warn_unreadable)
+    for path, where, message in problems:
+        click.echo(f"{named(path)}:{where}error: {message}", err=True)
+    if built is None or built.network is None or problems:
+        if not problems:
             names = ", ".join(named(path) for path in paths)
             click.echo(f"{names}: error: not a CloudFormation template", err=True)
         sys.exit(EXIT_ERROR)

@@ -14,9 +14,9 @@ import subprocess
 import tempfile
 from collections.abc import Iterable
 
-from vpclint.engine import Rule, run_rules
+from vpclint.engine import Rule
 from vpclint.findings import Finding
-from vpclint.lint import LintOptions, build_unit, collect_files
+from vpclint.lint import LintOptions
 from vpclint.model import Network
 from vpclint.records import field, record
 
@@ -39,65 +39,29 @@ class Version:
 
 def load(label: str, paths: Iterable[str], options: LintOptions, rules: Iterable[Rule]) -> Version:
     """Build the network of the templates under `paths`, taken together, and lint it."""
-    from vpclint.expand.links import Unit, cdk_roots, stack_name
-    from vpclint.expand.stacks import Root
+    from vpclint.lint import build_paths, run_rules_deep, unsuppressed
 
-    roots: list[Root] = []
-    problems: list[str] = []
-    for path, exists in collect_files(paths):
-        if not exists:
-            problems.append(f"{path}: error: no such file or folder")
-        elif os.path.isdir(path):
-            from vpclint.expand.cdk import CdkError
-
-            try:
-                roots.extend(cdk_roots(path))
-            except CdkError as error:
-                problems.append(f"{error.path}: error: {error}")
-        else:
-            roots.append(Root(path, options.stack_names.get(os.path.abspath(path))))
-    if len(roots) > 1:
-        roots = [Root(r.path, r.name or stack_name(options.stack_names, r.path)) for r in roots]
-    version = Version(label, None)
-    if not roots:
-        if problems:
-            raise VersionError("\n".join(problems))
-        return version
-    built = build_unit(Unit(tuple(roots)), options)
-    for path, error in built.errors.items():
-        where = f"{error.line}:{error.column}: " if error.line else ""
-        problems.append(f"{path}:{where}error: {error.message}")
+    built, problems = build_paths(paths, options)
     if problems:
-        raise VersionError("\n".join(problems))
+        raise VersionError(
+            "\n".join(f"{path}:{where}error: {message}" for path, where, message in problems)
+        )
+    version = Version(label, None)
+    if built is None or built.network is None:
+        return version
     version.network = built.network
-    if built.network is not None:
-        findings, errors = run_rules(built.network, rules)
-        if errors:
-            raise VersionError(
-                "\n".join(f"{label}: internal error in {e.rule}: {e.message}" for e in errors)
-            )
-        version.findings = _unsuppressed(findings, built.templates, tuple(rules))
-    return version
-
-
-def _unsuppressed(
-    findings: list[Finding], templates: dict[str, object], rules: tuple[Rule, ...]
-) -> list[Finding]:
-    """The findings the templates' suppressions leave."""
-    from vpclint import suppressions
-
-    kept: list[Finding] = []
-    enabled = {rule.id for rule in rules}
-    for path, template in templates.items():
+    rules = tuple(rules)
+    findings, errors = run_rules_deep(built.network, rules)
+    if errors:
+        raise VersionError(
+            "\n".join(f"{label}: internal error in {e.rule}: {e.message}" for e in errors)
+        )
+    # The templates' suppressions apply; an unused one is check's to report, not a change.
+    for path, template in built.templates.items():
         own = [f for f in findings if f.path == path]
-        marked = suppressions.read(getattr(template, "data", None))
-        if marked:
-            own, _ = suppressions.apply(
-                own, marked, None, lambda rule: any(r.startswith(rule) for r in enabled)
-            )
-        kept.extend(own)
-    kept.extend(f for f in findings if f.path not in templates)
-    return kept
+        version.findings.extend(unsuppressed(own, template, rules, None)[0])
+    version.findings.extend(f for f in findings if f.path not in built.templates)
+    return version
 
 
 # -- git ------------------------------------------------------------------------------------------
