@@ -229,7 +229,7 @@ def test_show_reach_and_options_refuse_fifo_and_device(tmp_path: Path) -> None:
             assert run.returncode == 2
             assert (
                 run.stderr.strip()
-                == f"{bad}:error: cannot read file: it is {kind}, not a regular file"
+                == f"{bad}: error: cannot read file: it is {kind}, not a regular file"
             )
         for option in ("--baseline", "--parameters-file", "--config"):
             isolated = [] if option == "--config" else ["--isolated"]

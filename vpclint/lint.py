@@ -512,8 +512,8 @@ def build_paths(
 ) -> tuple[Built | None, list[tuple[str, str, str]]]:
     """The templates under `paths` (files, folders, CDK apps) built together into one network,
     as `show`, `reach`, `scopes` and `diff` take them, and the problems met, each as (path,
-    what goes between it and "error:" ("line:column: ", " " or ""), message). None when no
-    template was found."""
+    what goes between it and "error:": "line:column: " or " ", message). None when no template
+    was found."""
     from vpclint.expand.links import Unit, cdk_roots, stack_name
     from vpclint.expand.stacks import Root
 
@@ -537,7 +537,7 @@ def build_paths(
         return None, problems
     built = build_unit(Unit(tuple(roots)), options)
     for path, error in built.errors.items():
-        where = f"{error.line}:{error.column}: " if error.line else ""
+        where = f"{error.line}:{error.column}: " if error.line else " "
         problems.append((path, where, error.message))
     return built, problems
 
