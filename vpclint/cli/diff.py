@@ -108,9 +108,7 @@ def diff(
                 # A path the change deletes is only at the ref: the new version lacks it.
                 present = [path for path in paths if os.path.exists(path)]
                 new = load(" ".join(paths), present, options, rules)
-                result = compare(old, new, asked)
-        if base is None:
-            result = compare(old, new, asked)
+        result = compare(old, new, asked)  # from the built networks: no file is read again
     except VersionError as error:
         fail(f"error: {error}")
     from vpclint.diff import render

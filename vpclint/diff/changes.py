@@ -104,14 +104,10 @@ def ports_of(networks: list[Network | None]) -> list[int]:
     """The TCP ports the templates name: security group ingress rules of one port (or the first
     of a range), load balancer listeners, target groups and the ports of workloads (a database's),
     with HTTPS; the lowest MAX_PORTS of them."""
-    named: set[int] = set(WELL_KNOWN)
+    named = _ingress_ports(networks, TCP) | set(WELL_KNOWN)
     for network in networks:
         if network is None:
             continue
-        for group in network.security_groups:
-            for rule in group.ingress:
-                if rule.protocol == TCP and rule.port_range not in (None, (0, 65535)):
-                    named.add(rule.port_range[0])  # type: ignore[index]
         for balancer in network.load_balancers:
             named.update(p for p in balancer.listener_ports if isinstance(p, int))
         for target_group in network.target_groups:
@@ -121,21 +117,29 @@ def ports_of(networks: list[Network | None]) -> list[int]:
             port = getattr(resource, "port", None)
             if isinstance(port, int) and not isinstance(port, bool):
                 named.add(port)
-    return sorted(p for p in named if 0 < p <= 65535)[:MAX_PORTS]
+    return _lowest(named)
 
 
 def udp_ports_of(networks: list[Network | None]) -> list[int]:
     """The UDP ports the templates' security groups admit (one port, or the first of a range):
     DNS, VPN or game traffic opens and closes like TCP; the lowest MAX_PORTS of them."""
-    named: set[int] = set()
-    for network in networks:
-        if network is None:
-            continue
-        for group in network.security_groups:
-            for rule in group.ingress:
-                if rule.protocol == UDP and rule.port_range not in (None, (0, 65535)):
-                    named.add(rule.port_range[0])  # type: ignore[index]
-    return sorted(p for p in named if 0 < p <= 65535)[:MAX_PORTS]
+    return _lowest(_ingress_ports(networks, UDP))
+
+
+def _ingress_ports(networks: list[Network | None], protocol: str) -> set[int]:
+    """The port (or the first of the range) of each ingress rule of the protocol."""
+    return {
+        rule.port_range[0]  # type: ignore[index]
+        for network in networks
+        if network is not None
+        for group in network.security_groups
+        for rule in group.ingress
+        if rule.protocol == protocol and rule.port_range not in (None, (0, 65535))
+    }
+
+
+def _lowest(ports: set[int]) -> list[int]:
+    return sorted(p for p in ports if 0 < p <= 65535)[:MAX_PORTS]
 
 
 Key = tuple[str, str, int, str]  # source, destination, port, protocol
