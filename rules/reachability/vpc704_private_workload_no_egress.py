@@ -52,8 +52,10 @@ def check(network: Network) -> Iterator[Problem]:
         workloads = [w for w in subnet.workloads if starts_connections(w) and w.certain]
         if not workloads or subnet.is_public is not False:
             continue
+        if decided_elsewhere(network, subnet.vpc) is not None:
+            continue  # DNS settings may send the services' names to endpoints elsewhere
         answer = reach(network, subnet.logical_id, "internet", port=443)
-        if answer.verdict != UNREACHABLE or decided_elsewhere(network, subnet.vpc) is not None:
+        if answer.verdict != UNREACHABLE:
             continue
         names = ", ".join(w.logical_id for w in workloads)
         yield Problem(
