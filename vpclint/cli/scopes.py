@@ -8,6 +8,7 @@ import click
 
 from vpclint.cli.options import (
     EXIT_ERROR,
+    PATHS,
     configuration_error,
     lint_options,
     load_network,
@@ -17,7 +18,7 @@ from vpclint.cli.options import (
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=PATHS)
 @template_options
 @click.option(
     "--format",
