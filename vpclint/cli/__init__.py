@@ -74,7 +74,7 @@ class _Commands(click.Group):
         except MemoryError:
             fail("out of memory")
         except Exception as error:  # the class-level guard: never a traceback
-            fail(internal_error_line(error))
+            fail(_unexpected_line(error))
         sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -87,6 +87,14 @@ def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
 
 def one_line(text: str) -> str:
     return " ".join(str(text).split()) or "(no message)"
+
+
+def _unexpected_line(error: Exception) -> str:
+    """A configuration that cannot be used (a file, a key, a selector) is the user's error, named
+    with its file and key; anything else is vpclint's."""
+    from vpclint.config import ConfigError
+
+    return f"error: {error}" if isinstance(error, ConfigError) else internal_error_line(error)
 
 
 def internal_error_line(error: BaseException) -> str:

@@ -14,7 +14,6 @@ from vpclint.cli.options import (
     EXIT_ERROR,
     EXIT_FINDINGS,
     PATHS,
-    configuration_error,
     lint_options,
     rename_stdin,
     resolve_config,
@@ -141,7 +140,6 @@ def check(
     """Lint templates: files, folders searched for *.yaml, *.yml, *.json, *.template, and CDK
     apps (a project root with cdk.json, or its cdk.out). Templates that import each other's
     exports, or nest each other, are linted as one network."""
-    from vpclint.config import ConfigError
     from vpclint.engine import load_rules
     from vpclint.lint import available_cpus, collect_files, lint_files
 
@@ -161,11 +159,8 @@ def check(
     for pair in severity_pairs:
         if "=" not in pair:
             raise click.BadParameter(f"{pair!r} is not ID=SEVERITY", param_hint="--severity")
-    try:
-        config = resolve_config(config_path, isolated, overrides)
-        rules = config.rules(load_rules())
-    except ConfigError as error:
-        configuration_error(error)
+    config = resolve_config(config_path, isolated, overrides)
+    rules = config.rules(load_rules())
 
     options = lint_options(
         config, parameter_pairs, parameters_file, stack_name_pairs, no_link, with_cfn_lint

@@ -12,7 +12,6 @@ from vpclint.cli import fail
 from vpclint.cli.options import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
-    configuration_error,
     lint_options,
     resolve_config,
     template_options,
@@ -82,18 +81,14 @@ def diff(
     Exit codes: 0 nothing that --fail-on names, 1 something it names (or an expectation the
     change breaks), 2 error.
     """
-    from vpclint.config import ConfigError
     from vpclint.diff.changes import compare
     from vpclint.diff.versions import VersionError, from_git, load, temporary_folder
     from vpclint.engine import load_rules
 
     if base is None and len(paths) != 2:
         raise click.UsageError("give OLD and NEW, or --base REF and the paths to compare")
-    try:
-        config = resolve_config(config_path, isolated, {"region": region})
-        rules = config.rules(load_rules())
-    except ConfigError as error:
-        configuration_error(error)
+    config = resolve_config(config_path, isolated, {"region": region})
+    rules = config.rules(load_rules())
     options = lint_options(config, parameter_pairs, parameters_file, stack_name_pairs, no_link)
     asked = _ports(ports) if ports else None
     try:

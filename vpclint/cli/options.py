@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -99,13 +99,6 @@ def template_options(command: Callable[..., None]) -> Callable[..., None]:
     for option in reversed(options):
         command = option(command)
     return command
-
-
-def configuration_error(error: Exception) -> NoReturn:
-    """A configuration that cannot be used: one line naming the file and the key, exit 2."""
-    from vpclint.cli import fail
-
-    fail(f"error: {error}")
 
 
 def resolve_config(path: str | None, isolated: bool, overrides: dict[str, Any]) -> Config:

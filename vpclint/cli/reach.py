@@ -11,7 +11,6 @@ from vpclint.cli.options import (
     EXIT_FINDINGS,
     EXIT_UNKNOWN,
     PATHS,
-    configuration_error,
     lint_options,
     load_network,
     resolve_config,
@@ -80,7 +79,6 @@ def reach(
     Exit codes: 0 reachable, 1 not reachable, 2 error, 3 unknown (an unknown value decides).
     With --matrix: 0 once the table is printed.
     """
-    from vpclint.config import ConfigError
     from vpclint.reach import REACHABLE, UNREACHABLE, ReachError, flow_of, render
     from vpclint.reach import reach as walk
 
@@ -88,10 +86,7 @@ def reach(
         raise click.UsageError("give --from and --to, or --matrix")
     if not as_matrix and not (source and destination):
         raise click.UsageError("give both --from and --to")
-    try:
-        config = resolve_config(None, False, {"region": region})
-    except ConfigError as error:
-        configuration_error(error)
+    config = resolve_config(None, False, {"region": region})
     options = lint_options(config, parameter_pairs, parameters_file, stack_name_pairs, no_link)
     network = load_network(paths, options)
     if as_matrix:

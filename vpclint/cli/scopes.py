@@ -9,7 +9,6 @@ import click
 from vpclint.cli.options import (
     EXIT_ERROR,
     PATHS,
-    configuration_error,
     lint_options,
     load_network,
     resolve_config,
@@ -53,14 +52,10 @@ def scopes(
 
     Exit codes: 0 printed, 2 error (or no expectation to turn into a scope).
     """
-    from vpclint.config import ConfigError
     from vpclint.expect.scopes import render
     from vpclint.expect.scopes import scopes as make_scopes
 
-    try:
-        config = resolve_config(config_path, isolated, {"region": region})
-    except ConfigError as error:
-        configuration_error(error)
+    config = resolve_config(config_path, isolated, {"region": region})
     options = lint_options(config, parameter_pairs, parameters_file, stack_name_pairs, no_link)
     network = load_network(paths, options)
     found = make_scopes(network)

@@ -8,7 +8,6 @@ import click
 
 from vpclint.cli.options import (
     PATHS,
-    configuration_error,
     lint_options,
     load_network,
     resolve_config,
@@ -38,14 +37,10 @@ def show(
 ) -> None:
     """Show the network templates build (files, folders or a CDK app, taken together): VPCs,
     subnets, routes, what sits where."""
-    from vpclint.config import ConfigError
     from vpclint.report.text import wants_colour
     from vpclint.show import render
 
-    try:
-        config = resolve_config(None, False, {"region": region})
-    except ConfigError as error:
-        configuration_error(error)
+    config = resolve_config(None, False, {"region": region})
     options = lint_options(config, parameter_pairs, parameters_file, stack_name_pairs, no_link)
     network = load_network(paths, options)
     colour = output_format == "tree" and wants_colour(sys.stdout)
