@@ -18,6 +18,7 @@ from vpclint import records
 from vpclint.engine import Rule
 from vpclint.findings import Severity
 from vpclint.intent import PRIVATE_WORDS, PUBLIC_WORDS
+from vpclint.model import is_region
 from vpclint.records import field, record
 
 _SELECTOR = r"^VPC\d{0,3}$"  # compiled when a selection is first checked
@@ -256,7 +257,7 @@ def _severities(value: Any) -> dict[str, Severity]:
 
 
 def _region(value: Any) -> str:
-    if not isinstance(value, str) or not re.match(r"^[a-z]{2}(-[a-z]+)+-\d+$", value):
+    if not isinstance(value, str) or not is_region(value):
         raise ValueError(f"{value!r} is not a region such as eu-west-1")
     return value
 

@@ -35,22 +35,19 @@ For an endpoint service (`vpce-svc-...`) use the service of the stack's region, 
 lint it with `--region` set to that region.
 """
 
-import re
 from collections.abc import Iterator
 
 from vpclint.findings import Problem
-from vpclint.model import Network
+from vpclint.model import Network, is_region
 
 ID = "VPC310"
 NAME = "endpoint-service-region-mismatch"
 SEVERITY = "warning"
 
-REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
-
 
 def check(network: Network) -> Iterator[Problem]:
     stack_region = getattr(network, "region", None)
-    if not isinstance(stack_region, str) or not REGION.match(stack_region):
+    if not isinstance(stack_region, str) or not is_region(stack_region):
         return
     for endpoint in network.endpoints:
         name = endpoint.service_name
@@ -58,7 +55,7 @@ def check(network: Network) -> Iterator[Problem]:
             continue
         if endpoint.properties.get("ServiceRegion") is not None:
             continue  # a cross-region endpoint names the service's own region
-        written = next((part for part in name.split(".") if REGION.match(part)), None)
+        written = next((part for part in name.split(".") if is_region(part)), None)
         if written is None or written == stack_region:
             continue
         if any(part.startswith("vpce-svc-") for part in name.split(".")):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from enum import Enum
 from typing import Any
 
@@ -158,3 +159,11 @@ def protocol_label(protocol: str | Unknown) -> str:
     if isinstance(protocol, Unknown):
         return "an unknown protocol"
     return PROTOCOL_LABELS.get(protocol, f"protocol {protocol}")
+
+
+_REGION = r"^[a-z]{2}(-[a-z]+)+-\d+$"  # compiled when first used (re caches it)
+
+
+def is_region(text: str) -> bool:
+    """Whether a text is a region's name (us-east-1, us-gov-west-1, cn-north-1)."""
+    return re.match(_REGION, text) is not None

@@ -3,11 +3,10 @@ containers, databases; and where each one sits (its placement)."""
 
 from __future__ import annotations
 
-import re
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from vpclint.model.base import Resource
+from vpclint.model.base import Resource, is_region
 from vpclint.records import field, record
 from vpclint.values import UNKNOWN_PART, Unknown
 
@@ -16,7 +15,6 @@ if TYPE_CHECKING:
     from vpclint.model.security import SecurityGroup
     from vpclint.model.vpc import Subnet
 
-_REGION = r"^[a-z]{2}(-[a-z]+)+-\d+$"  # compiled when first used (re caches it)
 Groups = list["SecurityGroup | Unknown | str"] | Unknown
 
 
@@ -110,7 +108,7 @@ def service_of(name: Any) -> str | None:
             return None
     parts = name.split(".")
     after_region = next(
-        (parts[i + 1 :] for i, part in enumerate(parts) if re.match(_REGION, part)), parts[-1:]
+        (parts[i + 1 :] for i, part in enumerate(parts) if is_region(part)), parts[-1:]
     )
     service = ".".join(after_region)
     return service if service and UNKNOWN_PART not in service else None
