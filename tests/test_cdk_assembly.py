@@ -525,3 +525,13 @@ def test_committed_output_comes_from_the_pinned_versions() -> None:
         versions = set(re.findall(r'"fqn":\s*"aws-cdk-lib\.[^"]+",\s*"version":\s*"([^"]+)"', tree))
         assert versions == {pins["aws-cdk-lib"]}
         assert template(root / "cdk.json")["app"] == "node app.js"
+
+
+def test_manifest_with_an_integer_too_long_to_convert_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "manifest.json"
+    path.write_text('{"version": "36.0.0",\n "n": ' + "9" * 5000 + "}", encoding="utf-8")
+    raises(
+        tmp_path,
+        "manifest.json is not valid JSON: an integer of 5,000 digits (line 2, column 7)",
+        path,
+    )

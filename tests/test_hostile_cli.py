@@ -595,3 +595,16 @@ def test_a_bug_after_the_network_is_built_costs_one_unit(monkeypatch: pytest.Mon
     assert results[0].error is not None
     assert results[0].error.message == "internal error while linting: ValueError: two lines"
     assert [f.rule for f in results[1].findings] == ["VPC101"]
+
+
+def test_long_integer_position_skips_the_same_digits_in_a_string(tmp_path: Path) -> None:
+    from vpclint.jsonfile import JsonFileError, read_json
+
+    digits = "1" * 5000
+    path = tmp_path / "p.json"
+    path.write_text('{"a": "' + digits + '",\n "b": ' + digits + "}", encoding="utf-8")
+    with pytest.raises(JsonFileError) as caught:
+        read_json(path)
+    assert str(caught.value) == (
+        f"{path}:2:7: invalid JSON: a number of 5,000 digits (at most 4,300)"
+    )

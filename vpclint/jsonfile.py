@@ -7,7 +7,6 @@ import json
 import os
 from typing import Any
 
-MAX_DIGITS = 4_300  # Python's own limit on converting a string to an integer
 MAX_BYTES = 5 * 1024 * 1024  # as for a template; the baseline passes its own, larger limit
 
 
@@ -16,7 +15,7 @@ class JsonFileError(Exception):
 
 
 def read_json(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> Any:
-    from vpclint.loader import LoadError, read_text
+    from vpclint.loader import LoadError, long_integer, read_text
 
     try:
         # Bounded like a template: a FIFO or /dev/zero is refused, never waited on or read forever.
@@ -26,22 +25,20 @@ def read_json(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> Any:
         reason = error.message.removeprefix("cannot read file: ")
         raise JsonFileError(f"{path}:{where} cannot read: {reason}") from None
 
-    def integer(digits: str) -> int:
-        if len(digits) > MAX_DIGITS:
-            offset = text.find(digits)
-            line = text.count("\n", 0, offset) + 1
-            column = offset - text.rfind("\n", 0, offset)
-            raise JsonFileError(
-                f"{path}:{line}:{column}: invalid JSON: a number of {len(digits):,} digits "
-                f"(at most {MAX_DIGITS:,})"
-            )
-        return int(digits)
-
     try:
-        return json.loads(text, parse_int=integer)
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise JsonFileError(
             f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}"
+        ) from None
+    except ValueError as error:  # an integer of more digits than Python converts
+        found = long_integer(text)
+        if found is None:
+            raise JsonFileError(f"{path}: invalid JSON: {error}") from None
+        digits, most, line, column = found
+        raise JsonFileError(
+            f"{path}:{line}:{column}: invalid JSON: a number of {digits:,} digits "
+            f"(at most {most:,})"
         ) from None
     except RecursionError:  # the C scanner counts its depth against the recursion limit
         raise JsonFileError(f"{path}: invalid JSON: nesting is too deep") from None

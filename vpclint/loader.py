@@ -293,16 +293,25 @@ def _parse_json(text: str) -> Any:
 
 def _long_integer(text: str, error: ValueError) -> LoadError:
     """Where the first JSON integer too long to convert is (json does not say)."""
+    found = long_integer(text)
+    if found is None:
+        return LoadError(f"invalid JSON: {error}")
+    digits, most, line, column = found
+    return LoadError(
+        f"invalid JSON: an integer of {digits:,} digits, more than {most:,}", line, column
+    )
+
+
+def long_integer(text: str) -> tuple[int, int, int, int] | None:
+    """The first integer of a JSON text with more digits than Python converts: (its digits,
+    the most Python converts, its line, its column); strings are passed over."""
     most = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 4300
     for match in re.finditer(_JSON_STRING + r"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", text):
         number = match.group()
         digits = len(number.lstrip("-"))
         if number[0] != '"' and digits > most and number.lstrip("-").isdigit():
-            return LoadError(
-                f"invalid JSON: an integer of {digits:,} digits, more than {most:,}",
-                *_Positions(text).at(match.start()),
-            )
-    return LoadError(f"invalid JSON: {error}")
+            return (digits, most, *_Positions(text).at(match.start()))
+    return None
 
 
 # Collections nested deeper than this are refused, at the first one that passes it; no template

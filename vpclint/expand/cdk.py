@@ -211,7 +211,7 @@ def _property(artifact: dict[str, Any], name: str, artifact_id: str, path: str) 
 def _load_json(path: str, name: str, limit: int = MAX_MANIFEST_BYTES) -> Any:
     import json
 
-    from vpclint.loader import LoadError, TooBig, read_bounded
+    from vpclint.loader import LoadError, TooBig, long_integer, read_bounded
 
     try:
         raw = read_bounded(path, limit)
@@ -233,3 +233,11 @@ def _load_json(path: str, name: str, limit: int = MAX_MANIFEST_BYTES) -> Any:
         ) from None
     except RecursionError:
         raise CdkError(f"{name} is not valid JSON: nesting is too deep", path) from None
+    except ValueError as error:  # an integer of more digits than Python converts
+        found = long_integer(text)
+        what = (
+            f"an integer of {found[0]:,} digits (line {found[2]}, column {found[3]})"
+            if found
+            else str(error)
+        )
+        raise CdkError(f"{name} is not valid JSON: {what}", path) from None
