@@ -148,8 +148,6 @@ def lint_files(
         units = plan(
             existing,
             options.stack_names,
-            options.parameters,
-            options.region,
             options.link,
             lambda candidates: (_read_for_planning(path, options) for path in candidates),
         )
@@ -205,9 +203,7 @@ def _lint_in_workers(
                 first[path] = (root, results)
                 yield error, shared
 
-        units = plan(
-            existing, options.stack_names, options.parameters, options.region, options.link, read
-        )
+        units = plan(existing, options.stack_names, options.link, read)
         pending: list[Unit] = []
         for unit in units.units:
             alone = len(unit.roots) == 1 and unit.assembly is None
@@ -326,7 +322,7 @@ def _read_for_planning(path: str, options: LintOptions) -> tuple[Any, Any]:
     from vpclint.expand.links import read_shared
 
     try:
-        return read_shared(path, options.stack_names, options.parameters, options.region, keep=True)
+        return read_shared(path, options.stack_names, options.parameters, options.region)
     except Exception as error:
         return LoadError(f"internal error while loading: {_described(error)}"), None
 

@@ -11,8 +11,7 @@ the worker processes too.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import partial
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from vpclint.expand.stacks import Root, StackSet, exports_of
@@ -65,14 +64,12 @@ class Plan:
 def plan(
     paths: Iterable[str],
     names: Mapping[str, str],
-    parameters: Mapping[str, Any],
-    region: str,
-    link: bool = True,
-    read: Reader | None = None,
+    link: bool,
+    read: Reader,
 ) -> Plan:
     """The units of `paths` (files, or CDK assembly folders). `names` gives stack names by
-    path; the others take their file's stem. The files that may link are read here, and kept
-    for linting, unless `read` reads them (in worker processes, say)."""
+    path; the others take their file's stem. The files that may link are read by `read`
+    (read_shared, here or in worker processes), and kept for linting."""
     result = Plan()
     candidates: list[str] = []
     for path in paths:
@@ -83,8 +80,6 @@ def plan(
         else:
             result.units.append(Unit((Root(path, configured_name(names, path)),)))
     if candidates:
-        if read is None:
-            read = partial(_read_here, names=names, parameters=parameters, region=region)
         result.units.extend(_linked(candidates, names, read(candidates), result))
     return result
 
@@ -95,13 +90,6 @@ def _may_link(path: str) -> bool:
     except LoadError:
         return False  # loading it reports why
     return any(marker in text for marker in _LINK_MARKERS)
-
-
-def _read_here(
-    candidates: list[str], names: Mapping[str, str], parameters: Mapping[str, Any], region: str
-) -> Iterator[tuple[Template | LoadError | None, Shared | None]]:
-    for path in candidates:
-        yield read_shared(path, names, parameters, region, keep=True)
 
 
 def configured_name(names: Mapping[str, str], path: str) -> str | None:
@@ -169,9 +157,9 @@ def _linked(
 
 
 def read_shared(
-    path: str, names: Mapping[str, str], parameters: Mapping[str, Any], region: str, keep: bool
+    path: str, names: Mapping[str, str], parameters: Mapping[str, Any], region: str
 ) -> tuple[Template | LoadError | None, Shared | None]:
-    """A file read for planning: its template (when `keep`) or why it cannot be read, and what
+    """A file read for planning: its template or why it cannot be read, and what
     it shares (None: not a template, or not readable). Each file in a stack set of its own, so
     that files can be read in any order, or in parallel."""
     try:
@@ -189,7 +177,7 @@ def read_shared(
         imports=frozenset(str(name) for member in family for name in _import_names(member)),
         nested=frozenset(os.path.abspath(member.path) for member in family[1:]),
     )
-    return (template if keep else None), found
+    return template, found
 
 
 def _descendants(stack: Any) -> list[Any]:
