@@ -256,7 +256,8 @@ def _severities(value: Any) -> dict[str, Severity]:
     return result
 
 
-def _region(value: Any) -> str:
+def region(value: Any) -> str:
+    """A region's name; ValueError when the value is none."""
     if not isinstance(value, str) or not is_region(value):
         raise ValueError(f"{value!r} is not a region such as eu-west-1")
     return value
@@ -306,7 +307,7 @@ _READERS = {
     "ignore": ("ignore", _selectors),
     "severity": ("severity", _severities),
     "fail-on": ("fail_on", _severity),
-    "region": ("region", _region),
+    "region": ("region", region),
     "parameters": ("parameters", _parameters),
     "exclude": ("exclude", _strings),
     "private-words": ("private_words", _words),

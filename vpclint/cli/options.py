@@ -132,13 +132,12 @@ def lint_options(
     parameters.update(parse_pairs(pairs, "--parameter"))
     region = parameters.get("AWS::Region")
     if region is not None:  # refused as --region refuses it
-        from vpclint.config import ConfigError, parse_values
+        from vpclint.config import region as region_name
 
         try:
-            parse_values({"region": region}, None)
-        except ConfigError as error:
-            message = str(error).split(": ", 2)[-1]
-            raise click.BadParameter(f"AWS::Region: {message}", param_hint="--parameter") from None
+            region_name(region)
+        except ValueError as error:
+            raise click.BadParameter(f"AWS::Region: {error}", param_hint="--parameter") from None
     names = dict(config.stack_names)
     names.update(
         (os.path.normpath(os.path.abspath(path)), name)
