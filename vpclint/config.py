@@ -160,7 +160,7 @@ def parse_values(table: Mapping[str, Any], path: str | None) -> dict[str, Any]:
 def _has_vpclint_table(pyproject: str) -> bool:
     try:
         text = _read(pyproject)
-    except (OSError, UnicodeDecodeError):
+    except ConfigError:
         return False
     # Parsed only when the text names the table (start-up); `[tool.vpclint]` in a comment
     # parses to no table, and the search goes on upwards.
@@ -177,22 +177,19 @@ def _tool_table(data: dict[str, Any], path: str) -> dict[str, Any]:
 
 
 def _read(path: str) -> str:
-    """A configuration file's text: a regular file of at most loader.MAX_BYTES, as UTF-8."""
+    """A configuration file's text: a regular file of at most loader.MAX_BYTES, as UTF-8;
+    ConfigError naming the file and why when it cannot be read."""
     from vpclint.loader import LoadError, read_text
 
     try:
         return read_text(path)
     except LoadError as error:
         where = f" (line {error.line}, column {error.column})" if error.line else ""
-        raise OSError(error.message.removeprefix("cannot read file: ") + where) from None
+        raise ConfigError(f"{path}: cannot read: {error.reason}{where}") from None
 
 
 def _read_table(path: str) -> Mapping[str, Any]:
-    try:
-        text = _read(path)
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read: {error}") from None
-    data = _toml(text, path)
+    data = _toml(_read(path), path)
     if os.path.basename(path) == "pyproject.toml":
         table = _tool_table(data, path).get("vpclint", {})
         if not isinstance(table, dict):

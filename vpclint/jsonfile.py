@@ -22,8 +22,7 @@ def read_json(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> Any:
         text = read_text(os.fspath(path), limit)
     except LoadError as error:
         where = f"{error.line}:{error.column}:" if error.line else ""
-        reason = error.message.removeprefix("cannot read file: ")
-        raise JsonFileError(f"{path}:{where} cannot read: {reason}") from None
+        raise JsonFileError(f"{path}:{where} cannot read: {error.reason}") from None
 
     try:
         return json.loads(text)

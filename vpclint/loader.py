@@ -93,6 +93,15 @@ class LoadError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    @property
+    def reason(self) -> str:
+        """Why, without the "cannot read file: " a report puts before a read failure (for
+        messages that say what could not be read themselves)."""
+        return self.message.removeprefix(_CANNOT_READ)
+
+
+_CANNOT_READ = "cannot read file: "
+
 
 @record
 class Template:
@@ -139,12 +148,12 @@ def read_bounded(path: str, limit: int = MAX_BYTES, head: int = 0) -> bytes:
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
-        raise LoadError(f"cannot read file: {error.strerror or error}") from None
+        raise LoadError(_CANNOT_READ + f"{error.strerror or error}") from None
     try:
         info = os.fstat(descriptor)
         kind = not_regular(info.st_mode)
         if kind is not None:
-            raise LoadError(f"cannot read file: it is {kind}, not a regular file")
+            raise LoadError(_CANNOT_READ + f"it is {kind}, not a regular file")
         with os.fdopen(descriptor, "rb") as file:
             descriptor = -1  # the file closes it
             if info.st_size <= limit:
@@ -155,7 +164,7 @@ def read_bounded(path: str, limit: int = MAX_BYTES, head: int = 0) -> bytes:
             else:
                 size, start = info.st_size, file.read(head) if head else b""
     except OSError as error:
-        raise LoadError(f"cannot read file: {error.strerror or error}") from None
+        raise LoadError(_CANNOT_READ + f"{error.strerror or error}") from None
     finally:
         if descriptor >= 0:
             os.close(descriptor)

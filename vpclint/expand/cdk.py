@@ -218,8 +218,7 @@ def _load_json(path: str, name: str, limit: int = MAX_MANIFEST_BYTES) -> Any:
     except TooBig:
         raise CdkError(f"{name} is larger than {limit // (1024 * 1024)} MiB", path) from None
     except LoadError as error:
-        reason = error.message.removeprefix("cannot read file: ")
-        raise CdkError(f"cannot read {name}: {reason}", path) from None
+        raise CdkError(f"cannot read {name}: {error.reason}", path) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
